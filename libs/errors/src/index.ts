@@ -1,0 +1,1 @@
+export { CjoError, toCjoError, isRetriable } from './cjo-error';
