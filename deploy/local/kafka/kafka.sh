@@ -2,7 +2,8 @@
 # Runs a real single-node Apache Kafka broker (KRaft: broker + controller in one
 # JVM) from the jars that pom.xml pulls from Maven Central. No Docker needed.
 #
-#   kafka.sh start    fetch jars (cached in ./lib), format storage, start, wait until it answers
+#   kafka.sh start    fetch jars (cached in ./lib), format storage, start, wait until it answers;
+#                     prints the broker version on stdout (all else goes to stderr)
 #   kafka.sh stop     stop the broker started here
 #   kafka.sh status   exit 0 if the broker answers
 #   kafka.sh version  print the broker version of the cached jars
@@ -46,6 +47,11 @@ answers() {
     kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$port" >/dev/null 2>&1
 }
 
+# The version of the broker that answers: known only when it is the one started from here.
+running_version() {
+  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then broker_version; else echo "unknown"; fi
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
 write_config() {
@@ -73,11 +79,16 @@ PROPS
 }
 
 start() {
+  # The jars are needed to tell whether whatever holds the port is a broker.
+  fetch_jars
   if port_open; then
-    if answers; then log "a broker already answers on 127.0.0.1:$port"; exit 0; fi
+    if answers; then
+      log "a broker already answers on 127.0.0.1:$port (Apache Kafka $(running_version))"
+      running_version
+      exit 0
+    fi
     log "port $port is taken by something that is not a Kafka broker"; exit 1
   fi
-  fetch_jars
   mkdir -p "$data_dir"
   write_config
   if [ ! -f "$data_dir/logs/meta.properties" ]; then
@@ -100,6 +111,7 @@ start() {
     sleep 1; waited=$((waited + 1))
   done
   log "Apache Kafka $(broker_version) answers on 127.0.0.1:$port after ${waited}s (pid $(cat "$pid_file"))"
+  broker_version
 }
 
 stop() {

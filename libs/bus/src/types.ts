@@ -60,6 +60,8 @@ export interface ConsumeOptions {
   /** A new group starts at the earliest offset (default true: nothing is skipped). */
   fromBeginning?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** How many partitions one subscription works on at the same time (default 1). Order holds per partition. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface Subscription {
@@ -68,6 +70,10 @@ export interface Subscription {
    * leave the group. Safe to call twice.
    */
   stop(): Promise<void>;
+  /** Backpressure: stop fetching new records (the in-flight record finishes). */
+  pause(): void;
+  /** Undo pause(). */
+  resume(): void;
 }
 
 /** The platform's only way to talk between services. Two implementations: Kafka and in-memory. */

@@ -1,0 +1,24 @@
+export type {
+  Bus,
+  ConsumeOptions,
+  HandlerResult,
+  IncomingMessage,
+  MessageHandler,
+  OutgoingMessage,
+  RetryPolicy,
+  Subscription,
+  TopicSpec,
+} from './types';
+export { DLQ_HEADERS, dlqTopicOf } from './types';
+export { DEFAULT_RETRY_POLICY, backoffDelay, resolveRetryPolicy } from './backoff';
+export { type StepResult, ok, drop, dlq, retry, toHandlerResult, fromError } from './pipeline';
+export {
+  type TopicCodec,
+  type TypedRecord,
+  type SubscribeRecordsOptions,
+  publishRecords,
+  subscribeRecords,
+} from './typed-records';
+export { partitionForKey } from './partition';
+export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './kafka/kafka-bus';
+export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/memory-bus';

@@ -1,0 +1,20 @@
+export interface SetOptions {
+  /** Expire the key this many milliseconds from now (a positive integer). Without it the key never expires. */
+  ttlMs?: number;
+  /** Only set when the key does not exist; `set` then resolves false if it did. */
+  onlyIfAbsent?: boolean;
+}
+
+/** A small key-value store; every key is stored under the store's prefix. */
+export interface Kv {
+  get(key: string): Promise<string | null>;
+  /** Resolves true when the value was written. */
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  del(key: string): Promise<void>;
+  /**
+   * Adds `by` to an integer counter (a missing key counts as 0) and returns the new value.
+   * `ttlMs` is applied only when the key has no expiry yet, so later increments do not extend a window.
+   */
+  incrBy(key: string, by: number, ttlMs?: number): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export { createLifecycle, type Lifecycle, type LifecycleOptions, type SignalSource, type Stopper } from './lifecycle';
+export type { ServiceModule } from './service-module';

@@ -1,0 +1,2 @@
+export { createIngestService, ingestMigrationsDir, type IngestServiceDeps } from './service';
+export { ingestConfigSchema, type IngestConfig } from './config';

@@ -1,0 +1,2 @@
+export { createProfilesService, profilesMigrationsDir, type ProfilesServiceDeps } from './service';
+export { profilesConfigSchema, type ProfilesConfig } from './config';
