@@ -4,11 +4,11 @@
 const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const transform = {
   '^.+\\.ts$': swc('typescript'),
-  // ESM-only dependencies (content-disposition, under @fastify/static) are compiled to CommonJS
+  // ESM-only dependencies (content-disposition under @fastify/static, cookie under light-my-request) are compiled to CommonJS
   // for jest; plain Node 20 loads them through require(esm).
   '^.+\\.js$': swc('ecmascript'),
 };
-const esmOnlyPackages = ['content-disposition'];
+const esmOnlyPackages = ['content-disposition', 'cookie'];
 
 module.exports = {
   testEnvironment: 'node',

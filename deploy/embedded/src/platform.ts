@@ -1,7 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemoryBus } from '@cjo/bus';
 import { createContract, topicSpecs } from '@cjo/contract';
-import { createPgliteDb, migrate } from '@cjo/db';
+import { createPgliteHost, migrate } from '@cjo/db';
 import { createHttpApp } from '@cjo/http';
 import { createMemoryKv } from '@cjo/kv';
 import { createLifecycle, type ServiceModule } from '@cjo/lifecycle';
@@ -26,8 +27,8 @@ export interface EmbeddedPlatform {
 }
 
 /**
- * All six services in one process: the in-memory bus instead of Kafka, one
- * PGlite per service instead of Postgres schemas, in-process KV instead of
+ * All six services in one process: the in-memory bus instead of Kafka, an
+ * embedded Postgres (PGlite) instead of a server, in-process KV instead of
  * Redis, and every route on one HTTP server.
  */
 export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> {
@@ -39,15 +40,19 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions): P
     const bus = createMemoryBus({ logger });
     await bus.ensureTopics(topicSpecs());
 
+    const pgDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'pg');
+    if (pgDir !== undefined) mkdirSync(pgDir, { recursive: true });
+    // One embedded Postgres, one schema per service, as the services share one database when distributed.
+    const pglite = createPgliteHost(pgDir === undefined ? {} : { dataDir: pgDir });
+    lifecycle.onStop('embedded postgres', () => pglite.close());
+
     const modules: ServiceModule[] = [];
     for (const definition of serviceDefinitions) {
-      const dataDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'pg', definition.name);
-      const db = createPgliteDb({ schema: definition.name, ...(dataDir === undefined ? {} : { dataDir }) });
-      lifecycle.onStop(`${definition.name} db`, () => db.close());
+      const db = pglite.db(definition.name);
       await migrate(db, { dir: definition.migrationsDir });
       const kv = createMemoryKv({ prefix: `${definition.name}:` });
       lifecycle.onStop(`${definition.name} kv`, () => kv.close());
-      modules.push(definition.create(env, { logger, bus, db, kv, contract }));
+      modules.push(definition.create(env, { logger, bus, db, kv, contract, consumerGroup: definition.name }));
     }
     // Registered after the databases, so it runs before them: consumers stop, then the producer flushes.
     lifecycle.onStop('bus', () => bus.close());

@@ -4,28 +4,15 @@ import { identityConfigSchema, identityMigrationsDir, createIdentityService } fr
 import { ingestConfigSchema, ingestMigrationsDir, createIngestService } from '@cjo/ingest';
 import { journeysConfigSchema, journeysMigrationsDir, createJourneysService } from '@cjo/journeys';
 import { profilesConfigSchema, profilesMigrationsDir, createProfilesService } from '@cjo/profiles';
-import type { Bus } from '@cjo/bus';
 import { loadConfig } from '@cjo/config';
-import type { Contract } from '@cjo/contract';
-import type { Db } from '@cjo/db';
-import type { Kv } from '@cjo/kv';
 import type { ServiceModule } from '@cjo/lifecycle';
-import type { Logger } from '@cjo/log';
-
-/** What every service factory needs besides its own config. */
-export interface SharedDeps {
-  logger: Logger;
-  bus: Bus;
-  db: Db;
-  kv: Kv;
-  contract: Contract;
-}
+import type { ServiceDeps } from '@cjo/runtime';
 
 export interface ServiceDefinition {
   name: string;
   migrationsDir: string;
   /** Reads the service's own config from `env` and builds the module. */
-  create(env: NodeJS.ProcessEnv, deps: SharedDeps): ServiceModule;
+  create(env: NodeJS.ProcessEnv, deps: ServiceDeps): ServiceModule;
 }
 
 /** The six services in pipeline order; each reads its config exactly as its own main.ts would. */

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '@cjo/log';
 import type { standaloneConfigFields } from './config-fields';
 import { serviceNames } from './naming';
 
-type StandaloneFields = ReturnType<typeof standaloneConfigFields>;
+type StandaloneConfig = Static<TObject<ReturnType<typeof standaloneConfigFields>>>;
 
 /** What the runtime hands every service factory, besides its config. */
 export interface ServiceDeps {
@@ -23,7 +23,7 @@ export interface ServiceDeps {
   consumerGroup: string;
 }
 
-export interface StandaloneService<S extends TObject<StandaloneFields>> {
+export interface StandaloneService<S extends TObject> {
   name: string;
   configSchema: S;
   migrationsDir: string;
@@ -36,10 +36,13 @@ export interface StandaloneService<S extends TObject<StandaloneFields>> {
  * goes: close HTTP → stop consumers (finish in-flight, commit) → flush the
  * producer → close Redis and Postgres.
  */
-export async function runStandalone<S extends TObject<StandaloneFields>>(service: StandaloneService<S>): Promise<void> {
-  let config: Static<S>;
+export async function runStandalone<S extends TObject>(
+  service: StandaloneService<S> & (Static<S> extends StandaloneConfig ? unknown : 'the config schema must spread standaloneConfigFields()'),
+): Promise<void> {
+  let config: Static<S> & StandaloneConfig;
   try {
-    config = loadConfig(service.configSchema);
+    // The parameter's type guarantees the schema has the standalone fields.
+    config = loadConfig(service.configSchema) as Static<S> & StandaloneConfig;
   } catch (err) {
     // Before a logger exists: the message names every bad variable and no secret value.
     process.stderr.write(`${service.name}: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,6 +18,7 @@ describe('decisioning service (memory bus, PGlite)', () => {
   let db: Db;
   let contract: Contract;
   let service: ServiceModule;
+  let successor: ServiceModule | undefined;
   let app: HttpApp;
   let decisions: Collected<Decision>;
   let clock = 1_700_000_000_000;
@@ -29,15 +30,7 @@ describe('decisioning service (memory bus, PGlite)', () => {
     db = createPgliteDb({ schema: 'decisioning' });
     await migrate(db, { dir: decisioningMigrationsDir });
     contract = createContract();
-    service = createDecisioningService({
-      config: loadConfig(decisioningConfigSchema, { CJO_ADMIN_TOKEN: token }),
-      logger,
-      bus,
-      db,
-      kv: createMemoryKv(),
-      contract,
-      now: () => clock,
-    });
+    service = newService();
     app = await createHttpApp({ logger, serviceName: 'decisioning' });
     if (service.routes !== undefined) await app.register(service.routes);
     await app.ready();
@@ -48,10 +41,23 @@ describe('decisioning service (memory bus, PGlite)', () => {
   afterAll(async () => {
     await app.close();
     await service.stop();
+    await successor?.stop();
     await decisions.stop();
     await bus.close();
     await db.close();
   });
+
+  function newService(): ServiceModule {
+    return createDecisioningService({
+      config: loadConfig(decisioningConfigSchema, { CJO_ADMIN_TOKEN: token }),
+      logger: createLogger({ name: 'decisioning-test', level: 'silent' }),
+      bus,
+      db,
+      kv: createMemoryKv(),
+      contract,
+      now: () => clock,
+    });
+  }
 
   function request(overrides: Partial<DecisionRequested> = {}): DecisionRequested {
     const instanceId = uniqueName('instance');
@@ -153,5 +159,18 @@ describe('decisioning service (memory bus, PGlite)', () => {
     const unknown = await app.inject({ method: 'GET', url: '/v1/decisions/unknown', headers: auth });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: { code: 'not_found', message: 'decision unknown not found' } });
+  });
+
+  it('stops consuming on stop, which is safe to call again, and leaves the group to a successor', async () => {
+    await Promise.all([service.stop(), service.stop()]);
+    await service.stop();
+
+    const input = request();
+    await publish(input);
+    successor = newService();
+    await successor.start();
+
+    const [decision] = await decisionsFor(input.requestId);
+    expect(decision?.decisionId).toBe(input.requestId);
   });
 });

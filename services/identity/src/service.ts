@@ -15,7 +15,6 @@ import { registerIdentityRoutes } from './routes/get-identity';
 export const identityMigrationsDir = join(__dirname, '..', 'migrations');
 
 /** The consumer group every identity instance joins, so the raw topic's partitions are shared among them. */
-const CONSUMER_GROUP = 'identity';
 
 export interface IdentityServiceDeps {
   config: Pick<IdentityConfig, 'CJO_ADMIN_TOKEN' | 'IDENTITY_CACHE_TTL_MS'>;
@@ -24,6 +23,8 @@ export interface IdentityServiceDeps {
   db: Db;
   kv: Kv;
   contract: Contract;
+  /** Kafka consumer group of this service's consumers (namespaced by the runtime). */
+  consumerGroup: string;
   /** Not used by identity yet; part of every service's deps so the composition roots stay uniform. */
   now?: () => number;
 }
@@ -51,12 +52,12 @@ export function createIdentityService(deps: IdentityServiceDeps): ServiceModule 
         throw new CjoError('service_state', 'the identity service was already started or stopped');
       }
       subscription = subscribeRecords(deps.bus, {
-        groupId: CONSUMER_GROUP,
+        groupId: deps.consumerGroup,
         codec: deps.contract.codec('rawEvents'),
         handler,
       });
       await subscription;
-      logger.info({ groupId: CONSUMER_GROUP }, 'identity consumer started');
+      logger.info({ groupId: deps.consumerGroup }, 'identity consumer started');
     },
     stop() {
       stopped ??= (async () => {

@@ -56,13 +56,17 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
   let failures = 0;
   let service: ServiceModule;
   let observer: Subscription;
+  /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
+  const cleanups: Array<() => Promise<void>> = [];
   const resolved: Array<{ key: string | null; value: ResolvedEvent }> = [];
 
   beforeEach(async () => {
     resolved.length = 0;
     bus = createMemoryBus();
+    cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
     testDb = await createTestDb('identity_test', identityMigrationsDir);
+    cleanups.push(() => testDb.dispose());
     db = flakyDb(testDb.db, failures);
     service = createIdentityService({
       config: { CJO_ADMIN_TOKEN: 'admin-token', IDENTITY_CACHE_TTL_MS: 60_000 },
@@ -71,7 +75,9 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
       db,
       kv: createMemoryKv(),
       contract,
+      consumerGroup: 'identity',
     });
+    cleanups.push(() => service.stop());
     await service.start();
     observer = await subscribeRecords(bus, {
       groupId: 'identity-test-observer',
@@ -81,13 +87,11 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
         return { type: 'ok' };
       },
     });
+    cleanups.push(() => observer.stop());
   });
 
   afterEach(async () => {
-    await observer.stop();
-    await service.stop();
-    await bus.close();
-    await testDb.dispose();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function publishRaw(event: RawEvent): Promise<void> {

@@ -22,13 +22,17 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
   let testDb: TestDb;
   let app: HttpApp;
   let observer: Subscription;
+  /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
+  const cleanups: Array<() => Promise<void>> = [];
   const published: Array<{ key: string | null; value: RawEvent }> = [];
 
   beforeEach(async () => {
     published.length = 0;
     bus = createMemoryBus();
+    cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
     testDb = await createTestDb('ingest_test', ingestMigrationsDir);
+    cleanups.push(() => testDb.dispose());
     const service = createIngestService({
       config: { CJO_ADMIN_TOKEN: 'admin-token', SOURCE_CACHE_TTL_MS: 60_000 },
       logger,
@@ -39,6 +43,7 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       now: () => receivedAt,
     });
     app = await createHttpApp({ logger, serviceName: 'ingest' });
+    cleanups.push(() => app.close());
     await app.register(service.routes ?? (async () => undefined));
     observer = await subscribeRecords(bus, {
       groupId: 'ingest-test-observer',
@@ -48,13 +53,11 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
         return { type: 'ok' };
       },
     });
+    cleanups.push(() => observer.stop());
   });
 
   afterEach(async () => {
-    await observer.stop();
-    await app.close();
-    await bus.close();
-    await testDb.dispose();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function createSource(name = 'website'): Promise<{ id: string; name: string; writeKey: string }> {

@@ -16,7 +16,9 @@ export interface ResolvedEventHandlerDeps {
  * the publish fails nothing is recorded and the retry runs the event again, so
  * a change is never lost (at worst, after a failed commit, it is sent twice).
  */
-export function createResolvedEventHandler(deps: ResolvedEventHandlerDeps): (event: ResolvedEvent) => Promise<HandlerResult> {
+export function createResolvedEventHandler(
+  deps: ResolvedEventHandlerDeps,
+): (event: ResolvedEvent) => Promise<HandlerResult> {
   return async (event) => {
     const traits = parseTraits(event);
     if (traits.type !== 'ok') return toHandlerResult(traits);

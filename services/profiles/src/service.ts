@@ -13,7 +13,6 @@ import { registerProfileRoutes } from './routes/get-profile';
 export const profilesMigrationsDir = join(__dirname, '..', 'migrations');
 
 /** The consumer group every profiles instance joins, so the resolved topic's partitions are shared among them. */
-const CONSUMER_GROUP = 'profiles';
 
 export interface ProfilesServiceDeps {
   config: Pick<ProfilesConfig, 'CJO_ADMIN_TOKEN'>;
@@ -23,6 +22,8 @@ export interface ProfilesServiceDeps {
   /** Not used by the skeleton; part of every service's deps so the composition roots stay uniform. */
   kv: Kv;
   contract: Contract;
+  /** Kafka consumer group of this service's consumers (namespaced by the runtime). */
+  consumerGroup: string;
   now?: () => number;
 }
 
@@ -48,12 +49,12 @@ export function createProfilesService(deps: ProfilesServiceDeps): ServiceModule 
         throw new CjoError('service_state', 'the profiles service was already started or stopped');
       }
       subscription = subscribeRecords(deps.bus, {
-        groupId: CONSUMER_GROUP,
+        groupId: deps.consumerGroup,
         codec: deps.contract.codec('resolvedEvents'),
         handler,
       });
       await subscription;
-      logger.info({ groupId: CONSUMER_GROUP }, 'profiles consumer started');
+      logger.info({ groupId: deps.consumerGroup }, 'profiles consumer started');
     },
     stop() {
       stopped ??= (async () => {

@@ -72,15 +72,19 @@ function flakyPublishBus(bus: Bus, topic: string, failures: number): Bus {
 describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres', () => {
   let bus: MemoryBus;
   let testDb: TestDb;
-  let service: ServiceModule | undefined;
+  let service: ServiceModule;
   let observer: Subscription;
+  /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
+  const cleanups: Array<() => Promise<void>> = [];
   const changes: Array<{ key: string | null; value: ProfileChanged }> = [];
 
   beforeEach(async () => {
     changes.length = 0;
     bus = createMemoryBus();
+    cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
     testDb = await createTestDb('profiles_test', profilesMigrationsDir);
+    cleanups.push(() => testDb.dispose());
     observer = await subscribeRecords(bus, {
       groupId: 'profiles-test-observer',
       codec: contract.codec('profileChanges'),
@@ -89,14 +93,11 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
         return { type: 'ok' };
       },
     });
+    cleanups.push(() => observer.stop());
   });
 
   afterEach(async () => {
-    await observer.stop();
-    await service?.stop();
-    service = undefined;
-    await bus.close();
-    await testDb.dispose();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function startService(overrides: { db?: Db; bus?: Bus } = {}): Promise<ServiceModule> {
@@ -107,8 +108,11 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
       db: overrides.db ?? testDb.db,
       kv: createMemoryKv(),
       contract,
+      consumerGroup: 'profiles',
       now: () => changedAt,
     });
+    const running = service;
+    cleanups.push(() => running.stop());
     await service.start();
     return service;
   }

@@ -32,7 +32,12 @@ export function registerSourceRoutes(app: FastifyInstance, deps: SourceRouteDeps
     async (request, reply) => {
       const id = deps.newId();
       const writeKey = newWriteKey();
-      await insertSource(deps.db, { id, name: request.body.name, writeKeyHash: hashWriteKey(writeKey), createdAt: deps.now() });
+      await insertSource(deps.db, {
+        id,
+        name: request.body.name,
+        writeKeyHash: hashWriteKey(writeKey),
+        createdAt: deps.now(),
+      });
       deps.logger.info({ sourceId: id, name: request.body.name }, 'source created');
       return reply.code(201).send({ id, name: request.body.name, writeKey });
     },

@@ -38,8 +38,10 @@ export function registerTrackRoute(app: FastifyInstance, deps: TrackHandlerDeps)
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/track', { schema }, async (request, reply) => {
     const result = await handleTrack(deps, request.headers.authorization, request.body);
     if (result.statusCode === 200) return { success: true as const };
-    if (result.statusCode >= 500) request.log.warn({ code: result.code, err: result.message }, 'track event refused');
-    if (result.retryAfterSeconds !== undefined) reply.header('retry-after', String(result.retryAfterSeconds));
+    if ('cause' in result) {
+      request.log.warn({ err: result.cause }, 'track event not stored');
+      if (result.retryAfterSeconds !== undefined) reply.header('retry-after', String(result.retryAfterSeconds));
+    }
     return reply.code(result.statusCode).send({ error: { code: result.code, message: result.message } });
   });
 }
