@@ -76,7 +76,8 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'SIGTERM during a stream of ev
     const exitCode = await ingest.kill('SIGTERM');
     await clients;
 
-    expect(exitCode).toBe(0);
+    // On failure the process output says which stop step went wrong.
+    expect({ exitCode, output: exitCode === 0 ? '' : ingest.output().slice(-3000) }).toEqual({ exitCode: 0, output: '' });
     expect(acknowledged.length).toBeGreaterThanOrEqual(beforeSignal);
 
     const seen = new Set<string>();
@@ -121,7 +122,8 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'SIGTERM during a stream of ev
     })();
 
     await waitFor(() => resolved.size >= 100, { timeoutMs: 30_000, message: 'identity resolving the first events' });
-    expect(await first.kill('SIGTERM')).toBe(0);
+    const exitCode = await first.kill('SIGTERM');
+    expect({ exitCode, output: exitCode === 0 ? '' : first.output().slice(-3000) }).toEqual({ exitCode: 0, output: '' });
     await publishing;
     const resolvedWhileRunning = resolved.size;
     expect(resolvedWhileRunning).toBeLessThan(total);

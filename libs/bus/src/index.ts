@@ -11,7 +11,7 @@ export type {
 } from './types';
 export { DLQ_HEADERS, dlqTopicOf } from './types';
 export { DEFAULT_RETRY_POLICY, backoffDelay, resolveRetryPolicy } from './backoff';
-export { type StepResult, ok, drop, dlq, retry, toHandlerResult, fromError } from './pipeline';
+export { type StepResult, ok, drop, dlq, retry, toHandlerResult, fromError, attempt } from './pipeline';
 export {
   type TopicCodec,
   type TypedRecord,

@@ -31,3 +31,12 @@ export function fromError(err: unknown): StepResult<never> {
   if (err instanceof CjoError && err.retriable) return retry(err);
   return dlq(toCjoError(err));
 }
+
+/** Runs an I/O step: a retriable CjoError (db or bus unavailable) becomes retry, anything else dlq. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<StepResult<T>> {
+  try {
+    return ok(await fn());
+  } catch (err) {
+    return fromError(err);
+  }
+}

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@cjo/log';
 import { installErrorHandling } from './error-handling';
+import { installGracefulClose } from './graceful-close';
 import { installHealthRoutes, type ReadinessCheck } from './health';
 import { installMetrics } from './metrics';
 import { installOpenApi } from './openapi';
@@ -36,5 +37,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await installOpenApi(app, options.serviceName);
   installMetrics(app, options.serviceName);
   installHealthRoutes(app, options.isReady ?? (() => true));
+  installGracefulClose(app);
   return app.withTypeProvider<TypeBoxTypeProvider>();
 }

@@ -1,6 +1,5 @@
-import { ok, publishRecords, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
+import { attempt, ok, publishRecords, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
 import type { Decision, DecisionRequested } from '@cjo/contract';
-import { attempt } from './attempt';
 import { buildDecision } from './steps/build-decision';
 import { pickContent } from './steps/pick-content';
 import type { DecisionStore } from './store';

@@ -11,12 +11,14 @@ import { registerDecisionRoutes } from './routes/decisions';
 import { createDecisionStore } from './store';
 
 export interface DecisioningServiceDeps {
-  config: DecisioningConfig;
+  config: Pick<DecisioningConfig, 'CJO_ADMIN_TOKEN'>;
   logger: Logger;
   bus: Bus;
   db: Db;
   kv: Kv;
   contract: Contract;
+  /** Kafka consumer group of this service's consumers (namespaced by the runtime). */
+  consumerGroup: string;
   now?: () => number;
 }
 
@@ -32,7 +34,7 @@ export function createDecisioningService(deps: DecisioningServiceDeps): ServiceM
       registerDecisionRoutes(app.withTypeProvider<TypeBoxTypeProvider>(), { store, adminToken: deps.config.CJO_ADMIN_TOKEN }),
     async start() {
       subscription ??= subscribeRecords(deps.bus, {
-        groupId: 'decisioning',
+        groupId: deps.consumerGroup,
         codec: deps.contract.codec('decisionRequests'),
         handler: createDecisionRequestHandler({ store, bus: deps.bus, decisions: deps.contract.codec('decisions'), now }),
       });

@@ -50,6 +50,7 @@ describe('decisioning service (memory bus, PGlite)', () => {
   function newService(): ServiceModule {
     return createDecisioningService({
       config: loadConfig(decisioningConfigSchema, { CJO_ADMIN_TOKEN: token }),
+      consumerGroup: 'decisioning',
       logger: createLogger({ name: 'decisioning-test', level: 'silent' }),
       bus,
       db,

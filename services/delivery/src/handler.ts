@@ -1,8 +1,7 @@
-import { drop, ok, publishRecords, retry, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
+import { attempt, drop, ok, publishRecords, retry, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
 import type { Decision, DeliveryOutcome } from '@cjo/contract';
 import { CjoError } from '@cjo/errors';
 import type { Liquid } from 'liquidjs';
-import { attempt } from './attempt';
 import { isFinal, type DeliveryRecord } from './delivery';
 import { buildOutcome } from './steps/build-outcome';
 import { classifyResponse } from './steps/classify-response';

@@ -11,12 +11,14 @@ import type { Fetch } from './steps/send-webhook';
 import { createDeliveryStore } from './store';
 
 export interface DeliveryServiceDeps {
-  config: DeliveryConfig;
+  config: Pick<DeliveryConfig, 'WEBHOOK_TIMEOUT_MS'>;
   logger: Logger;
   bus: Bus;
   db: Db;
   kv: Kv;
   contract: Contract;
+  /** Kafka consumer group of this service's consumers (namespaced by the runtime). */
+  consumerGroup: string;
   now?: () => number;
   /** How webhooks are called; the global fetch unless a test or an embedding needs another. */
   fetch?: Fetch;
@@ -31,7 +33,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps): ServiceModule 
     name: 'delivery',
     async start() {
       subscription ??= subscribeRecords(deps.bus, {
-        groupId: 'delivery',
+        groupId: deps.consumerGroup,
         codec: deps.contract.codec('decisions'),
         handler: createDecisionHandler({
           store,

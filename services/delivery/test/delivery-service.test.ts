@@ -28,6 +28,7 @@ describe('delivery service (memory bus, PGlite, real HTTP receiver)', () => {
     contract = createContract();
     service = createDeliveryService({
       config: loadConfig(deliveryConfigSchema, { WEBHOOK_TIMEOUT_MS: '300' }),
+      consumerGroup: 'delivery',
       logger: createLogger({ name: 'delivery-test', level: 'silent' }),
       bus,
       db,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ok, publishRecords, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
+import { attempt, ok, publishRecords, toHandlerResult, type Bus, type HandlerResult, type StepResult, type TopicCodec } from '@cjo/bus';
 import type { DecisionRequested, ResolvedEvent } from '@cjo/contract';
-import { attempt } from './attempt';
 import type { JourneyCache } from './journey-cache';
 import { buildDecisionRequest } from './steps/build-decision-request';
 import { buildTriggerContext } from './steps/build-trigger-context';

@@ -12,12 +12,14 @@ import { registerJourneyRoutes } from './routes/journeys';
 import { createJourneyStore } from './store';
 
 export interface JourneysServiceDeps {
-  config: JourneysConfig;
+  config: Pick<JourneysConfig, 'CJO_ADMIN_TOKEN'>;
   logger: Logger;
   bus: Bus;
   db: Db;
   kv: Kv;
   contract: Contract;
+  /** Kafka consumer group of this service's consumers (namespaced by the runtime). */
+  consumerGroup: string;
   now?: () => number;
 }
 
@@ -42,7 +44,7 @@ export function createJourneysService(deps: JourneysServiceDeps): ServiceModule 
       }),
     async start() {
       subscription ??= subscribeRecords(deps.bus, {
-        groupId: 'journeys',
+        groupId: deps.consumerGroup,
         codec: deps.contract.codec('resolvedEvents'),
         handler: createResolvedEventHandler({
           store,

@@ -31,6 +31,7 @@ describe('journeys service (memory bus, PGlite)', () => {
     contract = createContract();
     service = createJourneysService({
       config: loadConfig(journeysConfigSchema, { CJO_ADMIN_TOKEN: token }),
+      consumerGroup: 'journeys',
       logger,
       bus,
       db,

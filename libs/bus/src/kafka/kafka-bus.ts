@@ -6,6 +6,7 @@ import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } fr
 import { toBusError } from './kafka-errors';
 import { pinoLogCreator } from './kafka-log';
 import { startKafkaSubscription } from './kafka-subscription';
+import { waitForTopicLeaders } from './topic-leaders';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -112,7 +113,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         if (missing.length === 0) return;
         // Another process may create the same topics meanwhile: kafkajs resolves rather than
         // rejects when "already exists" is the only error.
-        await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
+        await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: false });
+        await waitForTopicLeaders(admin, missing.map((spec) => spec.name));
       } catch (err) {
         throw toBusError(err, 'ensure topics');
       }

@@ -1,5 +1,5 @@
 import { CjoError } from '@cjo/errors';
-import { attempt } from '../src/attempt';
+import { attempt } from '../src';
 
 describe('attempt', () => {
   it('wraps a result', async () => {
