@@ -29,7 +29,9 @@ fetch_jars() {
   command -v mvn >/dev/null || { log "Maven (mvn) is required to fetch the Kafka jars"; exit 1; }
   log "fetching Apache Kafka jars with Maven (first run only)"
   rm -rf "$lib"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib" -DincludeScope=runtime
+  # stdout carries the version for callers, so Maven writes to stderr.
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime >&2
   touch "$lib/.complete"
 }
 

@@ -28,6 +28,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: options.logger,
     requestIdHeader: 'x-request-id',
+    // installGracefulClose answers requests during shutdown in the platform's error format.
+    return503OnClosing: false,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     // Report every invalid field at once, not just the first.
     ajv: { customOptions: { allErrors: true } },
