@@ -17,6 +17,9 @@ export interface TopicDefinition {
   description: string;
 }
 
+/** Seven days: long enough to replay a week of traffic after an outage or a consumer bug. */
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
 export type Topics = { readonly [K in keyof TopicValues]: Readonly<TopicDefinition> };
 
 export const topics: Topics = Object.freeze({
@@ -26,6 +29,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.events.RawEvent',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: false,
     description: 'Events accepted by ingest, before identity resolution.',
   }),
@@ -35,6 +39,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.events.ResolvedEvent',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: false,
     description: 'Events with the profile their identifiers resolved to.',
   }),
@@ -44,6 +49,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.profiles.ProfileChanged',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: true,
     description: 'Trait changes of a profile, one record per event that changed something.',
   }),
@@ -53,6 +59,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.journeys.DecisionRequested',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: false,
     description: 'Journey instances asking decisioning which content to send.',
   }),
@@ -62,6 +69,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.decisioning.Decision',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: true,
     description: 'The content chosen for each decision request.',
   }),
@@ -71,6 +79,7 @@ export const topics: Topics = Object.freeze({
     valueSchema: 'cjo.delivery.DeliveryOutcome',
     partitions: 6,
     cleanupPolicy: 'delete',
+    retentionMs: WEEK_MS,
     public: true,
     description: 'Final outcome of each delivery: delivered, failed or skipped.',
   }),
