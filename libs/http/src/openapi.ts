@@ -9,7 +9,10 @@ export async function installOpenApi(app: FastifyInstance, serviceName: string):
       openapi: '3.0.3',
       info: { title: serviceName, version: '1.0.0' },
       components: {
-        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'CJO_ADMIN_TOKEN' },
+          writeKey: { type: 'http', scheme: 'basic', description: "a source's write key as user name, empty password" },
+        },
       },
     },
   });

@@ -1,15 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@cjo/http';
+import { ErrorBodySchema as ErrorBody, type TypeBoxTypeProvider } from '@cjo/http';
 import { handleTrack, type TrackHandlerDeps } from '../handler';
 
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
-const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 
 /** The Segment HTTP Tracking API `track` call; unknown top-level fields are tolerated as Segment does. */
 const schema = {
   tags: ['ingest'],
   summary: 'Record a track event (Segment HTTP Tracking API); authenticate with HTTP Basic, the write key as user name',
+  security: [{ writeKey: [] }],
   body: Type.Object(
     {
       userId: Type.Optional(Type.String({ maxLength: 512 })),
