@@ -19,6 +19,7 @@ export {
   publishRecords,
   subscribeRecords,
 } from './typed-records';
+export { type RecordConsumer, type RecordConsumerOptions, createRecordConsumer } from './record-consumer';
 export { partitionForKey } from './partition';
 export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './kafka/kafka-bus';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/memory-bus';

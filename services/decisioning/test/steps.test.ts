@@ -1,4 +1,5 @@
 import type { DecisionRequested } from '@cjo/contract';
+import { sampleDecision } from '@cjo/service-testkit';
 import { buildDecision } from '../src/steps/build-decision';
 import { pickContent } from '../src/steps/pick-content';
 
@@ -37,18 +38,9 @@ describe('buildDecision', () => {
   it('uses the request id as decision id and carries content and context', () => {
     const input = request();
     const content = { contentId: 'journey-1:action', destination: 'http://127.0.0.1:1/hook', template: 'Hi' };
-    expect(buildDecision(input, content, 1_700_000_000_900)).toEqual({
-      decisionId: 'instance-1:action',
-      requestId: 'instance-1:action',
-      journeyId: 'journey-1',
-      instanceId: 'instance-1',
-      profileId: 'profile-1',
-      channel: 'webhook',
-      contentId: 'journey-1:action',
-      destination: 'http://127.0.0.1:1/hook',
-      template: 'Hi',
-      contextJson: input.contextJson,
-      decidedAt: 1_700_000_000_900,
-    });
+    // The sample decision carries the same ids, content id and destination as request().
+    expect(buildDecision(input, content, 1_700_000_000_900)).toEqual(
+      sampleDecision({ template: 'Hi', contextJson: input.contextJson, decidedAt: 1_700_000_000_900 }),
+    );
   });
 });

@@ -5,10 +5,9 @@ import { createPgliteDb, migrate, type Db } from '@cjo/db';
 import { createMemoryKv } from '@cjo/kv';
 import type { ServiceModule } from '@cjo/lifecycle';
 import { createLogger } from '@cjo/log';
+import { collectRecords, sampleDecision, type Collected } from '@cjo/service-testkit';
 import { uniqueName, waitFor } from '@cjo/testkit';
 import { createDeliveryService, deliveryConfigSchema, deliveryMigrationsDir } from '../src/index';
-import { collectRecords, type Collected } from './collect-records';
-import { decision } from './fixtures';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 describe('delivery service (memory bus, PGlite, real HTTP receiver)', () => {
@@ -51,7 +50,7 @@ describe('delivery service (memory bus, PGlite, real HTTP receiver)', () => {
   function freshDecision(overrides: Partial<Decision> = {}): { value: Decision; path: string } {
     const id = uniqueName('decision');
     const path = `/hook/${id}`;
-    return { value: decision({ decisionId: id, requestId: id, destination: receiver.url(path), ...overrides }), path };
+    return { value: sampleDecision({ decisionId: id, requestId: id, destination: receiver.url(path), ...overrides }), path };
   }
 
   function publish(value: Decision): Promise<void> {

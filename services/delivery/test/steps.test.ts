@@ -1,15 +1,15 @@
+import { sampleDecision } from '@cjo/service-testkit';
 import type { DeliveryRecord } from '../src/delivery';
 import { createTemplateEngine } from '../src/liquid';
 import { buildOutcome } from '../src/steps/build-outcome';
 import { classifyResponse } from '../src/steps/classify-response';
 import { prepareWebhook } from '../src/steps/prepare-webhook';
-import { decision } from './fixtures';
 
 describe('prepareWebhook', () => {
   const liquid = createTemplateEngine();
 
   it('renders the template with the decision context and builds the body', async () => {
-    expect(await prepareWebhook(decision(), liquid)).toEqual({
+    expect(await prepareWebhook(sampleDecision(), liquid)).toEqual({
       type: 'ok',
       value: {
         type: 'call',
@@ -29,31 +29,31 @@ describe('prepareWebhook', () => {
   });
 
   it('renders unknown variables as empty text', async () => {
-    const result = await prepareWebhook(decision({ template: 'Hi {{ profile.traits.lastName }}!' }), liquid);
+    const result = await prepareWebhook(sampleDecision({ template: 'Hi {{ profile.traits.lastName }}!' }), liquid);
     expect(result.type === 'ok' && result.value.type === 'call' && result.value.call.body.content).toBe('Hi !');
   });
 
   it('rejects channels other than webhook', async () => {
-    expect(await prepareWebhook(decision({ channel: 'sms' }), liquid)).toEqual({
+    expect(await prepareWebhook(sampleDecision({ channel: 'sms' }), liquid)).toEqual({
       type: 'ok',
       value: { type: 'reject', error: 'unsupported_channel' },
     });
   });
 
   it('rejects a decision without destination', async () => {
-    expect(await prepareWebhook(decision({ destination: null }), liquid)).toEqual({
+    expect(await prepareWebhook(sampleDecision({ destination: null }), liquid)).toEqual({
       type: 'ok',
       value: { type: 'reject', error: 'missing_destination' },
     });
   });
 
   it('rejects templates that do not parse', async () => {
-    const result = await prepareWebhook(decision({ template: 'Hi {{ profile.id ' }), liquid);
+    const result = await prepareWebhook(sampleDecision({ template: 'Hi {{ profile.id ' }), liquid);
     expect(result.type === 'ok' && result.value.type === 'reject' && result.value.error).toMatch(/^template_error: /);
   });
 
   it('rejects a context that is not a JSON object', async () => {
-    const result = await prepareWebhook(decision({ contextJson: '[]' }), liquid);
+    const result = await prepareWebhook(sampleDecision({ contextJson: '[]' }), liquid);
     expect(result.type === 'ok' && result.value.type === 'reject' && result.value.error).toMatch(/^invalid_context/);
   });
 });
@@ -103,18 +103,8 @@ describe('buildOutcome', () => {
       error: 'http_400',
       updatedAt: 1_700_000_000_000,
     };
-    expect(buildOutcome(record)).toEqual({
-      deliveryId: 'd',
-      decisionId: 'd',
-      journeyId: 'j',
-      profileId: 'p',
-      channel: 'webhook',
-      destination: 'http://127.0.0.1:1/hook',
-      status: 'failed',
-      attempts: 2,
-      httpStatus: 400,
-      error: 'http_400',
-      completedAt: 1_700_000_000_000,
-    });
+    // Every field carries over as it is; only updatedAt is published as completedAt.
+    const { updatedAt, ...carried } = record;
+    expect(buildOutcome(record)).toEqual({ ...carried, completedAt: updatedAt });
   });
 });

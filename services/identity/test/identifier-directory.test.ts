@@ -4,7 +4,7 @@ import { describeWithInfra } from '@cjo/testkit';
 import { identityMigrationsDir } from '../src';
 import { createIdentifierDirectory } from '../src/identifier-directory';
 import { resolveProfile } from '../src/steps/resolve-profile';
-import { createTestDb, type TestDb } from './support/test-db';
+import { createTestDb, type TestDb } from '@cjo/service-testkit';
 
 describeWithInfra(['postgres'], 'identifier directory on Postgres', () => {
   let testDb: TestDb;

@@ -1,67 +1,35 @@
-import { createMemoryBus, dlqTopicOf, subscribeRecords, type MemoryBus, type Subscription } from '@cjo/bus';
+import { createMemoryBus, dlqTopicOf, type MemoryBus } from '@cjo/bus';
 import { createContract, topics, topicSpecs, type RawEvent, type ResolvedEvent } from '@cjo/contract';
-import type { Db, Queryable } from '@cjo/db';
-import { CjoError } from '@cjo/errors';
 import { createMemoryKv } from '@cjo/kv';
 import { createHttpApp } from '@cjo/http';
 import type { ServiceModule } from '@cjo/lifecycle';
 import { createLogger } from '@cjo/log';
+import {
+  collectRecords,
+  createTestDb,
+  flakyDb,
+  sampleRawEvent,
+  type Collected,
+  type FlakyDb,
+  type TestDb,
+} from '@cjo/service-testkit';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createIdentityService, identityMigrationsDir } from '../src';
-import { createTestDb, type TestDb } from './support/test-db';
 
 const contract = createContract();
 const logger = createLogger({ name: 'identity-test', level: 'silent' });
 
-function rawEvent(overrides: Partial<RawEvent>): RawEvent {
-  return {
-    messageId: 'm-1',
-    type: 'track',
-    sourceId: 'source-1',
-    userId: null,
-    anonymousId: null,
-    event: 'Page Viewed',
-    name: null,
-    previousId: null,
-    groupId: null,
-    propertiesJson: '{}',
-    traitsJson: '{}',
-    contextJson: '{}',
-    integrationsJson: '{}',
-    timestamp: 1_700_000_000_000,
-    originalTimestamp: null,
-    sentAt: null,
-    receivedAt: 1_700_000_000_100,
-    ...overrides,
-  };
-}
-
-/** A Db whose first `failures` statements fail as a lost connection does. */
-function flakyDb(db: Db, failures: number): Db & { failed: () => number } {
-  let failed = 0;
-  const query: Queryable['query'] = (sql, params) => {
-    if (failed < failures) {
-      failed += 1;
-      return Promise.reject(new CjoError('db_unavailable', 'connection lost', { retriable: true }));
-    }
-    return db.query(sql, params);
-  };
-  return { query, transaction: (fn) => db.transaction(fn), close: () => db.close(), failed: () => failed };
-}
-
 describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres', () => {
   let bus: MemoryBus;
   let testDb: TestDb;
-  let db: Db & { failed: () => number };
+  let db: FlakyDb;
   let failures = 0;
   let service: ServiceModule;
-  let observer: Subscription;
+  let resolved: Collected<ResolvedEvent>;
   /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
   const cleanups: Array<() => Promise<void>> = [];
-  const resolved: Array<{ key: string | null; value: ResolvedEvent }> = [];
 
   beforeEach(async () => {
-    resolved.length = 0;
     bus = createMemoryBus();
     cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
@@ -79,15 +47,8 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
     });
     cleanups.push(() => service.stop());
     await service.start();
-    observer = await subscribeRecords(bus, {
-      groupId: 'identity-test-observer',
-      codec: contract.codec('resolvedEvents'),
-      handler: async (value, message) => {
-        resolved.push({ key: message.key, value });
-        return { type: 'ok' };
-      },
-    });
-    cleanups.push(() => observer.stop());
+    resolved = await collectRecords(bus, contract.codec('resolvedEvents'));
+    cleanups.push(() => resolved.stop());
   });
 
   afterEach(async () => {
@@ -100,18 +61,19 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
   }
 
   async function resolvedCount(count: number): Promise<ResolvedEvent[]> {
-    await waitFor(() => resolved.length >= count, { message: `${count} resolved events`, timeoutMs: 5_000 });
-    return resolved.map((record) => record.value);
+    await waitFor(() => resolved.records.length >= count, { message: `${count} resolved events`, timeoutMs: 5_000 });
+    return [...resolved.records];
   }
 
   it('gives a new visitor a profile and keeps it once the visitor identifies', async () => {
-    await publishRaw(rawEvent({ messageId: 'm-anon', anonymousId: 'anon-1' }));
+    const anonymous = sampleRawEvent({ messageId: 'm-anon', userId: null, anonymousId: 'anon-1' });
+    await publishRaw(anonymous);
     const [first] = await resolvedCount(1);
-    expect(first).toEqual({ ...rawEvent({ messageId: 'm-anon', anonymousId: 'anon-1' }), profileId: expect.any(String) });
-    expect(resolved[0]?.key).toBe(first?.profileId);
+    expect(first).toEqual({ ...anonymous, profileId: expect.any(String) });
+    expect(resolved.keys[0]).toBe(first?.profileId);
 
-    await publishRaw(rawEvent({ messageId: 'm-user', userId: 'user-1', anonymousId: 'anon-1' }));
-    await publishRaw(rawEvent({ messageId: 'm-user-only', userId: 'user-1' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-user', userId: 'user-1', anonymousId: 'anon-1' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-user-only', userId: 'user-1' }));
     const events = await resolvedCount(3);
     expect(events.map((event) => event.profileId)).toEqual([first?.profileId, first?.profileId, first?.profileId]);
 
@@ -125,7 +87,7 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
   });
 
   it('resolves a redelivered event to the same profile without new links', async () => {
-    const event = rawEvent({ messageId: 'm-dup', userId: 'user-dup' });
+    const event = sampleRawEvent({ messageId: 'm-dup', userId: 'user-dup' });
     await publishRaw(event);
     await publishRaw(event);
     const [first, second] = await resolvedCount(2);
@@ -135,12 +97,12 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
   });
 
   it('lets the userId profile win when the two ids belong to different profiles', async () => {
-    await publishRaw(rawEvent({ messageId: 'm-a', anonymousId: 'anon-a' }));
-    await publishRaw(rawEvent({ messageId: 'm-u', userId: 'user-u' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-a', userId: null, anonymousId: 'anon-a' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-u', userId: 'user-u' }));
     const [anonProfile, userProfile] = (await resolvedCount(2)).map((event) => event.profileId);
     expect(anonProfile).not.toBe(userProfile);
 
-    await publishRaw(rawEvent({ messageId: 'm-both', userId: 'user-u', anonymousId: 'anon-a' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-both', userId: 'user-u', anonymousId: 'anon-a' }));
     const events = await resolvedCount(3);
     expect(events[2]?.profileId).toBe(userProfile);
   });
@@ -159,14 +121,14 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
       await bus.publish(topics.rawEvents.name, [{ key: 'k', value: Buffer.from('not avro') }]);
       await waitFor(() => dead.length === 1, { message: 'the DLQ record', timeoutMs: 5_000 });
       expect(dead).toEqual(['not avro']);
-      expect(resolved).toHaveLength(0);
+      expect(resolved.records).toHaveLength(0);
     } finally {
       await dlqWatcher.stop();
     }
   });
 
   it('answers GET /v1/identities/:type/:value for the admin', async () => {
-    await publishRaw(rawEvent({ messageId: 'm-http', userId: 'user-http', anonymousId: 'anon-http' }));
+    await publishRaw(sampleRawEvent({ messageId: 'm-http', userId: 'user-http', anonymousId: 'anon-http' }));
     const [event] = await resolvedCount(1);
     const app = await createHttpApp({ logger, serviceName: 'identity' });
     try {
@@ -207,7 +169,7 @@ describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres
     });
 
     it('retries the event until it resolves', async () => {
-      await publishRaw(rawEvent({ messageId: 'm-retry', userId: 'user-retry' }));
+      await publishRaw(sampleRawEvent({ messageId: 'm-retry', userId: 'user-retry' }));
       const [event] = await resolvedCount(1);
       expect(event?.messageId).toBe('m-retry');
       expect(db.failed()).toBe(2);

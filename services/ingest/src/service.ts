@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Bus } from '@cjo/bus';
-import type { Contract } from '@cjo/contract';
-import type { Db } from '@cjo/db';
-import type { Kv } from '@cjo/kv';
 import type { ServiceModule } from '@cjo/lifecycle';
-import type { Logger } from '@cjo/log';
+import type { ServiceDeps } from '@cjo/runtime';
 import type { IngestConfig } from './config';
 import { registerSourceRoutes } from './routes/sources';
 import { registerTrackRoute } from './routes/track';
@@ -13,13 +9,9 @@ import { cachedSourceLookup } from './source-lookup';
 
 export const ingestMigrationsDir = join(__dirname, '..', 'migrations');
 
-export interface IngestServiceDeps {
+/** Ingest has no consumer, so it needs no consumer group (a composition root may still pass one). */
+export interface IngestServiceDeps extends Omit<ServiceDeps, 'consumerGroup'> {
   config: Pick<IngestConfig, 'CJO_ADMIN_TOKEN' | 'SOURCE_CACHE_TTL_MS'>;
-  logger: Logger;
-  bus: Bus;
-  db: Db;
-  kv: Kv;
-  contract: Contract;
   now?: () => number;
 }
 

@@ -1,12 +1,12 @@
-import { createMemoryBus, subscribeRecords, type MemoryBus, type Subscription } from '@cjo/bus';
+import { createMemoryBus, type MemoryBus } from '@cjo/bus';
 import { createContract, topicSpecs, type RawEvent } from '@cjo/contract';
 import { createHttpApp, type HttpApp } from '@cjo/http';
 import { createMemoryKv } from '@cjo/kv';
 import { createLogger } from '@cjo/log';
+import { collectRecords, createTestDb, type Collected, type TestDb } from '@cjo/service-testkit';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createIngestService, ingestMigrationsDir } from '../src';
 import { hashWriteKey } from '../src/steps/authenticate';
-import { createTestDb, type TestDb } from './support/test-db';
 
 const contract = createContract();
 const logger = createLogger({ name: 'ingest-test', level: 'silent' });
@@ -21,13 +21,11 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
   let bus: MemoryBus;
   let testDb: TestDb;
   let app: HttpApp;
-  let observer: Subscription;
+  let published: Collected<RawEvent>;
   /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
   const cleanups: Array<() => Promise<void>> = [];
-  const published: Array<{ key: string | null; value: RawEvent }> = [];
 
   beforeEach(async () => {
-    published.length = 0;
     bus = createMemoryBus();
     cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
@@ -45,15 +43,8 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
     app = await createHttpApp({ logger, serviceName: 'ingest' });
     cleanups.push(() => app.close());
     await app.register(service.routes ?? (async () => undefined));
-    observer = await subscribeRecords(bus, {
-      groupId: 'ingest-test-observer',
-      codec: contract.codec('rawEvents'),
-      handler: async (value, message) => {
-        published.push({ key: message.key, value });
-        return { type: 'ok' };
-      },
-    });
-    cleanups.push(() => observer.stop());
+    published = await collectRecords(bus, contract.codec('rawEvents'));
+    cleanups.push(() => published.stop());
   });
 
   afterEach(async () => {
@@ -98,28 +89,26 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ success: true });
-      await waitFor(() => published.length === 1, { message: 'the raw event', timeoutMs: 5_000 });
-      expect(published[0]).toEqual({
-        key: 'user-1',
-        value: {
-          messageId: 'msg-1',
-          type: 'track',
-          sourceId: source.id,
-          userId: 'user-1',
-          anonymousId: 'anon-1',
-          event: 'Order Completed',
-          name: null,
-          previousId: null,
-          groupId: null,
-          propertiesJson: '{"total":42}',
-          traitsJson: '{}',
-          contextJson: '{}',
-          integrationsJson: '{}',
-          timestamp: Date.parse('2024-05-01T11:59:00.000Z'),
-          originalTimestamp: null,
-          sentAt: null,
-          receivedAt,
-        },
+      await waitFor(() => published.records.length === 1, { message: 'the raw event', timeoutMs: 5_000 });
+      expect(published.keys[0]).toBe('user-1');
+      expect(published.records[0]).toEqual({
+        messageId: 'msg-1',
+        type: 'track',
+        sourceId: source.id,
+        userId: 'user-1',
+        anonymousId: 'anon-1',
+        event: 'Order Completed',
+        name: null,
+        previousId: null,
+        groupId: null,
+        propertiesJson: '{"total":42}',
+        traitsJson: '{}',
+        contextJson: '{}',
+        integrationsJson: '{}',
+        timestamp: Date.parse('2024-05-01T11:59:00.000Z'),
+        originalTimestamp: null,
+        sentAt: null,
+        receivedAt,
       });
     });
 
@@ -127,9 +116,9 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       const source = await createSource();
       const response = await track(basicAuth(source.writeKey), { anonymousId: 'anon-2', event: 'Viewed' });
       expect(response.statusCode).toBe(200);
-      await waitFor(() => published.length === 1, { message: 'the raw event', timeoutMs: 5_000 });
-      expect(published[0]?.key).toBe('anon-2');
-      expect(published[0]?.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      await waitFor(() => published.records.length === 1, { message: 'the raw event', timeoutMs: 5_000 });
+      expect(published.keys[0]).toBe('anon-2');
+      expect(published.records[0]?.messageId).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it.each([
@@ -140,7 +129,7 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       const response = await track(headers, { userId: 'u', event: 'e' });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
-      expect(published).toHaveLength(0);
+      expect(published.records).toHaveLength(0);
     });
 
     it('answers 400 when neither userId nor anonymousId is given', async () => {
@@ -182,8 +171,8 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       bus.setAvailable(true);
       const accepted = await track(basicAuth(source.writeKey), { userId: 'u', event: 'Kept', messageId: 'm-kept' });
       expect(accepted.statusCode).toBe(200);
-      await waitFor(() => published.length === 1, { message: 'the accepted event', timeoutMs: 5_000 });
-      expect(published.map((record) => record.value.messageId)).toEqual(['m-kept']);
+      await waitFor(() => published.records.length === 1, { message: 'the accepted event', timeoutMs: 5_000 });
+      expect(published.records.map((record) => record.messageId)).toEqual(['m-kept']);
     });
 
     it('refuses a disabled source', async () => {

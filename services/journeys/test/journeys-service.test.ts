@@ -6,10 +6,9 @@ import { createHttpApp, type HttpApp } from '@cjo/http';
 import { createMemoryKv } from '@cjo/kv';
 import type { ServiceModule } from '@cjo/lifecycle';
 import { createLogger } from '@cjo/log';
+import { collectRecords, sampleResolvedEvent, type Collected } from '@cjo/service-testkit';
 import { uniqueName, waitFor } from '@cjo/testkit';
 import { createJourneysService, journeysConfigSchema, journeysMigrationsDir } from '../src/index';
-import { collectRecords, type Collected } from './collect-records';
-import { resolvedEvent } from './fixtures';
 
 const token = 'journeys-test-token';
 const auth = { authorization: `Bearer ${token}` };
@@ -162,7 +161,7 @@ describe('journeys service (memory bus, PGlite)', () => {
     it('starts an instance and requests a decision for a matching track event', async () => {
       const event = uniqueName('Order Completed');
       const journey = await createJourney(event);
-      const trigger = resolvedEvent({ event, messageId: uniqueName('message') });
+      const trigger = sampleResolvedEvent({ event, messageId: uniqueName('message') });
       await publish(trigger);
 
       const [request] = await requestsFor(journey.id);
@@ -190,9 +189,9 @@ describe('journeys service (memory bus, PGlite)', () => {
       const event = uniqueName('Cart Viewed');
       const journey = await createJourney(event);
       await publish(
-        resolvedEvent({ event: uniqueName('Other Event'), messageId: uniqueName('message') }),
-        resolvedEvent({ type: 'identify', event, messageId: uniqueName('message') }),
-        resolvedEvent({ event, messageId: uniqueName('message') }),
+        sampleResolvedEvent({ event: uniqueName('Other Event'), messageId: uniqueName('message') }),
+        sampleResolvedEvent({ type: 'identify', event, messageId: uniqueName('message') }),
+        sampleResolvedEvent({ event, messageId: uniqueName('message') }),
       );
 
       // Records of one key are handled in order, so once the last one is through the others were seen.
@@ -203,7 +202,7 @@ describe('journeys service (memory bus, PGlite)', () => {
     it('keeps one instance per trigger event and republishes the same request when it is redelivered', async () => {
       const event = uniqueName('Subscribed');
       const journey = await createJourney(event);
-      const trigger = resolvedEvent({ event, messageId: uniqueName('message') });
+      const trigger = sampleResolvedEvent({ event, messageId: uniqueName('message') });
 
       await publish(trigger);
       const [first] = await requestsFor(journey.id);

@@ -2,20 +2,21 @@ import { buildDecisionRequest } from '../src/steps/build-decision-request';
 import { buildTriggerContext } from '../src/steps/build-trigger-context';
 import { selectJourneys } from '../src/steps/select-journeys';
 import { triggerEventName } from '../src/steps/trigger-event-name';
-import { journey, resolvedEvent } from './fixtures';
+import { sampleResolvedEvent } from '@cjo/service-testkit';
+import { journey } from './fixtures';
 
 describe('triggerEventName', () => {
   it('returns the event name of a track event', () => {
-    expect(triggerEventName(resolvedEvent())).toEqual({ type: 'ok', value: 'Order Completed' });
+    expect(triggerEventName(sampleResolvedEvent())).toEqual({ type: 'ok', value: 'Order Completed' });
   });
 
   it('drops events that are not track events', () => {
-    expect(triggerEventName(resolvedEvent({ type: 'identify', event: null }))).toMatchObject({ type: 'drop' });
+    expect(triggerEventName(sampleResolvedEvent({ type: 'identify', event: null }))).toMatchObject({ type: 'drop' });
   });
 
   it('drops track events without a name', () => {
-    expect(triggerEventName(resolvedEvent({ event: null }))).toMatchObject({ type: 'drop' });
-    expect(triggerEventName(resolvedEvent({ event: '' }))).toMatchObject({ type: 'drop' });
+    expect(triggerEventName(sampleResolvedEvent({ event: null }))).toMatchObject({ type: 'drop' });
+    expect(triggerEventName(sampleResolvedEvent({ event: '' }))).toMatchObject({ type: 'drop' });
   });
 });
 
@@ -35,7 +36,7 @@ describe('selectJourneys', () => {
 
 describe('buildTriggerContext', () => {
   it('builds the template scope from the event and its traits', () => {
-    expect(buildTriggerContext(resolvedEvent(), 'Order Completed')).toEqual({
+    expect(buildTriggerContext(sampleResolvedEvent(), 'Order Completed')).toEqual({
       type: 'ok',
       value: {
         event: { name: 'Order Completed', properties: { total: 42 }, messageId: 'message-1', timestamp: 1_700_000_000_000 },
@@ -45,10 +46,10 @@ describe('buildTriggerContext', () => {
   });
 
   it('sends events with unreadable JSON to the DLQ', () => {
-    const result = buildTriggerContext(resolvedEvent({ propertiesJson: '{nope' }), 'Order Completed');
+    const result = buildTriggerContext(sampleResolvedEvent({ propertiesJson: '{nope' }), 'Order Completed');
     expect(result.type).toBe('dlq');
     expect(result.type === 'dlq' && result.error.code).toBe('invalid_json');
-    const array = buildTriggerContext(resolvedEvent({ traitsJson: '[1]' }), 'Order Completed');
+    const array = buildTriggerContext(sampleResolvedEvent({ traitsJson: '[1]' }), 'Order Completed');
     expect(array.type === 'dlq' && array.error.message).toBe('traitsJson is not a JSON object');
   });
 });
@@ -64,7 +65,7 @@ describe('buildDecisionRequest', () => {
       state: 'started',
       createdAt: new Date(1_700_000_000_500),
     };
-    const context = buildTriggerContext(resolvedEvent(), 'Order Completed');
+    const context = buildTriggerContext(sampleResolvedEvent(), 'Order Completed');
     if (context.type !== 'ok') throw new Error('context expected');
 
     const request = buildDecisionRequest(definition, instance, context.value);

@@ -1,55 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryBus, dlqTopicOf, subscribeRecords, type Bus, type MemoryBus, type Subscription } from '@cjo/bus';
+import { createMemoryBus, dlqTopicOf, type Bus, type MemoryBus } from '@cjo/bus';
 import { createContract, topics, topicSpecs, type ProfileChanged, type ResolvedEvent } from '@cjo/contract';
-import type { Db, Queryable } from '@cjo/db';
+import type { Db } from '@cjo/db';
 import { CjoError } from '@cjo/errors';
 import { createHttpApp } from '@cjo/http';
 import { createMemoryKv } from '@cjo/kv';
 import type { ServiceModule } from '@cjo/lifecycle';
 import { createLogger } from '@cjo/log';
+import { collectRecords, createTestDb, flakyDb, sampleResolvedEvent, type Collected, type TestDb } from '@cjo/service-testkit';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createProfilesService, profilesMigrationsDir } from '../src';
-import { createTestDb, type TestDb } from './support/test-db';
 
 const contract = createContract();
 const logger = createLogger({ name: 'profiles-test', level: 'silent' });
 const changedAt = 1_700_000_999_000;
 
+/** Profile ids are uuid columns here; every event gets fresh ids unless a test names them. */
 function resolvedEvent(overrides: Partial<ResolvedEvent>): ResolvedEvent {
-  return {
-    profileId: randomUUID(),
-    messageId: randomUUID(),
-    type: 'track',
-    sourceId: 'source-1',
-    userId: 'user-1',
-    anonymousId: null,
-    event: 'Order Completed',
-    name: null,
-    previousId: null,
-    groupId: null,
-    propertiesJson: '{}',
-    traitsJson: '{}',
-    contextJson: '{}',
-    integrationsJson: '{}',
-    timestamp: 1_700_000_000_000,
-    originalTimestamp: null,
-    sentAt: null,
-    receivedAt: 1_700_000_000_100,
-    ...overrides,
-  };
-}
-
-/** A Db whose first `failures` statements fail as a lost connection does. */
-function flakyDb(db: Db, failures: number): Db {
-  let failed = 0;
-  const query: Queryable['query'] = (sql, params) => {
-    if (failed < failures) {
-      failed += 1;
-      return Promise.reject(new CjoError('db_unavailable', 'connection lost', { retriable: true }));
-    }
-    return db.query(sql, params);
-  };
-  return { query, transaction: (fn) => db.transaction(fn), close: () => db.close() };
+  return sampleResolvedEvent({ profileId: randomUUID(), messageId: randomUUID(), ...overrides });
 }
 
 /** A Bus whose first `failures` publishes to `topic` fail as an unreachable broker does. */
@@ -73,27 +41,18 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
   let bus: MemoryBus;
   let testDb: TestDb;
   let service: ServiceModule;
-  let observer: Subscription;
+  let changes: Collected<ProfileChanged>;
   /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
   const cleanups: Array<() => Promise<void>> = [];
-  const changes: Array<{ key: string | null; value: ProfileChanged }> = [];
 
   beforeEach(async () => {
-    changes.length = 0;
     bus = createMemoryBus();
     cleanups.push(() => bus.close());
     await bus.ensureTopics(topicSpecs());
     testDb = await createTestDb('profiles_test', profilesMigrationsDir);
     cleanups.push(() => testDb.dispose());
-    observer = await subscribeRecords(bus, {
-      groupId: 'profiles-test-observer',
-      codec: contract.codec('profileChanges'),
-      handler: async (value, message) => {
-        changes.push({ key: message.key, value });
-        return { type: 'ok' };
-      },
-    });
-    cleanups.push(() => observer.stop());
+    changes = await collectRecords(bus, contract.codec('profileChanges'));
+    cleanups.push(() => changes.stop());
   });
 
   afterEach(async () => {
@@ -126,8 +85,8 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
   }
 
   async function changeCount(count: number): Promise<ProfileChanged[]> {
-    await waitFor(() => changes.length >= count, { message: `${count} profile changes`, timeoutMs: 5_000 });
-    return changes.map((change) => change.value);
+    await waitFor(() => changes.records.length >= count, { message: `${count} profile changes`, timeoutMs: 5_000 });
+    return [...changes.records];
   }
 
   async function storedProfile(profileId: string): Promise<Record<string, unknown> | undefined> {
@@ -144,7 +103,7 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
       resolvedEvent({ profileId, messageId: 'm3', type: 'track', traitsJson: '{"plan":"ignored"}' }),
     );
     const [first, second, third] = await changeCount(3);
-    expect(changes.map((change) => change.key)).toEqual([profileId, profileId, profileId]);
+    expect(changes.keys).toEqual([profileId, profileId, profileId]);
     expect(first).toEqual({
       profileId,
       messageId: 'm1',
@@ -195,7 +154,7 @@ describeWithInfra(['postgres'], 'profiles service on the memory bus and Postgres
       await publishResolved(resolvedEvent({ type: 'identify', traitsJson: '[1,2]' }));
       await waitFor(() => dead.length === 1, { message: 'the DLQ record', timeoutMs: 5_000 });
       expect(dead).toEqual(['invalid_traits']);
-      expect(changes).toHaveLength(0);
+      expect(changes.records).toHaveLength(0);
     } finally {
       await dlqWatcher.stop();
     }

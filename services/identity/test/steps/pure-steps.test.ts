@@ -1,4 +1,4 @@
-import type { RawEvent } from '@cjo/contract';
+import { sampleRawEvent } from '@cjo/service-testkit';
 import { chooseProfile } from '../../src/steps/choose-profile';
 import { extractIdentifiers } from '../../src/steps/extract-identifiers';
 import { toResolvedEvent } from '../../src/steps/to-resolved-event';
@@ -52,25 +52,7 @@ describe('chooseProfile', () => {
 
 describe('toResolvedEvent', () => {
   it('adds the profile id to every raw field', () => {
-    const raw: RawEvent = {
-      messageId: 'm1',
-      type: 'track',
-      sourceId: 's1',
-      userId: 'u1',
-      anonymousId: null,
-      event: 'Signed Up',
-      name: null,
-      previousId: null,
-      groupId: null,
-      propertiesJson: '{}',
-      traitsJson: '{}',
-      contextJson: '{}',
-      integrationsJson: '{}',
-      timestamp: 1,
-      originalTimestamp: null,
-      sentAt: null,
-      receivedAt: 2,
-    };
+    const raw = sampleRawEvent();
     expect(toResolvedEvent(raw, 'p1')).toEqual({ profileId: 'p1', ...raw });
   });
 });
