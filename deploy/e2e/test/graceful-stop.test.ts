@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaBus, publishRecords, subscribeRecords, type Subscription } from '@cjo/bus';
-import { createContract, type RawEvent } from '@cjo/contract';
+import { createContract } from '@cjo/contract';
 import { createLogger } from '@cjo/log';
+import { sampleRawEvent } from '@cjo/service-testkit';
 import { describeWithInfra, infraUrls, uniqueName, waitFor } from '@cjo/testkit';
 import { removeNamespace } from './infra-cleanup';
 import { createSource } from './platform-client';
@@ -9,29 +10,6 @@ import { startServiceProcess } from './service-process';
 
 const adminToken = 'graceful-stop-admin-token';
 const logger = createLogger({ name: 'graceful-stop-test', level: 'warn' });
-
-function rawEvent(messageId: string, userId: string): RawEvent {
-  const now = Date.now();
-  return {
-    messageId,
-    type: 'track',
-    sourceId: 'graceful-stop',
-    userId,
-    anonymousId: null,
-    event: 'Streamed',
-    name: null,
-    previousId: null,
-    groupId: null,
-    propertiesJson: '{}',
-    traitsJson: '{}',
-    contextJson: '{}',
-    integrationsJson: '{}',
-    timestamp: now,
-    originalTimestamp: null,
-    sentAt: null,
-    receivedAt: now,
-  };
-}
 
 describeWithInfra(['kafka', 'postgres', 'redis'], 'SIGTERM during a stream of events loses nothing acknowledged', () => {
   const namespace = uniqueName('stop');
@@ -115,7 +93,7 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'SIGTERM during a stream of ev
     const ids = Array.from({ length: total }, (_, i) => `evt-${i}-${randomUUID()}`);
     const publishing = (async () => {
       for (let i = 0; i < total; i += 20) {
-        const batch = ids.slice(i, i + 20).map((id, j) => ({ key: `user-${(i + j) % 13}`, value: rawEvent(id, `user-${(i + j) % 13}`) }));
+        const batch = ids.slice(i, i + 20).map((id, j) => ({ key: `user-${(i + j) % 13}`, value: sampleRawEvent({ messageId: id, userId: `user-${(i + j) % 13}`, event: 'Streamed' }) }));
         await publishRecords(bus, contract.codec('rawEvents'), batch);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
