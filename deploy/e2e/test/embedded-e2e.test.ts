@@ -51,6 +51,7 @@ describe('embedded mode end to end', () => {
   it('serves health, metrics and one OpenAPI document for all services', async () => {
     expect((await fetch(`${platform.url}/health/ready`)).status).toBe(200);
     expect(await (await fetch(`${platform.url}/metrics`)).text()).toContain('# TYPE');
+    expect(await (await fetch(`${platform.url}/metrics`)).text()).toMatch(/cjo_bus_messages_processed_total\{[^}]*result="ok"/);
     const openapi = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/sources', '/v1/journeys']));
   });

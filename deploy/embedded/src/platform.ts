@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMemoryBus } from '@cjo/bus';
+import { createBusMetrics, createMemoryBus } from '@cjo/bus';
 import { createContract, topicSpecs } from '@cjo/contract';
 import { createPgliteHost, migrate } from '@cjo/db';
-import { createHttpApp } from '@cjo/http';
+import { createHttpApp, metricsRegistryOf } from '@cjo/http';
 import { createMemoryKv } from '@cjo/kv';
 import { createLifecycle, type ServiceModule } from '@cjo/lifecycle';
 import type { Logger } from '@cjo/log';
+import { modulesReady } from '@cjo/runtime';
 import { serviceDefinitions } from './services';
 
 export interface EmbeddedPlatformOptions {
@@ -37,7 +38,15 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions): P
   try {
     const env = { ...(options.env ?? {}), CJO_ADMIN_TOKEN: options.adminToken };
     const contract = createContract();
-    const bus = createMemoryBus({ logger });
+    let started = false;
+    const modules: ServiceModule[] = [];
+    // Created before the bus, which records its metrics on the app's registry (served at /metrics).
+    const app = await createHttpApp({
+      logger,
+      serviceName: 'cjo-embedded',
+      isReady: () => started && modulesReady(modules),
+    });
+    const bus = createMemoryBus({ logger, metrics: createBusMetrics(metricsRegistryOf(app)) });
     await bus.ensureTopics(topicSpecs());
 
     const pgDir = options.dataDir === undefined ? undefined : join(options.dataDir, 'pg');
@@ -46,7 +55,6 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions): P
     const pglite = createPgliteHost(pgDir === undefined ? {} : { dataDir: pgDir });
     lifecycle.onStop('embedded postgres', () => pglite.close());
 
-    const modules: ServiceModule[] = [];
     for (const definition of serviceDefinitions) {
       const db = pglite.db(definition.name);
       await migrate(db, { dir: definition.migrationsDir });
@@ -57,8 +65,6 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions): P
     // Registered after the databases, so it runs before them: consumers stop, then the producer flushes.
     lifecycle.onStop('bus', () => bus.close());
 
-    let started = false;
-    const app = await createHttpApp({ logger, serviceName: 'cjo-embedded', isReady: () => started });
     for (const module of modules) await module.routes?.(app);
     for (const module of modules) {
       await module.start();

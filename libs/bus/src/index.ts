@@ -7,9 +7,12 @@ export type {
   OutgoingMessage,
   RetryPolicy,
   Subscription,
+  SubscriptionHealth,
+  SubscriptionState,
   TopicSpec,
 } from './types';
 export { DLQ_HEADERS, dlqTopicOf } from './types';
+export { type BusMetrics, type ProcessedResult, createBusMetrics, noBusMetrics } from './bus-metrics';
 export { DEFAULT_RETRY_POLICY, backoffDelay, resolveRetryPolicy } from './backoff';
 export { type StepResult, ok, drop, dlq, retry, toHandlerResult, fromError, attempt } from './pipeline';
 export {

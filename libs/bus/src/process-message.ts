@@ -1,12 +1,16 @@
 import type { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import { backoffDelay } from './backoff';
+import type { BusMetrics, ProcessedResult } from './bus-metrics';
 import { dlqRecordOf } from './dlq';
 import { fromError, toHandlerResult } from './pipeline';
 import type { HandlerResult, IncomingMessage, MessageHandler, OutgoingMessage, RetryPolicy } from './types';
 
 export interface ProcessContext {
   handler: MessageHandler;
+  /** The consumer group running the handler; labels the metrics. */
+  groupId: string;
+  metrics: BusMetrics;
   retry: RetryPolicy;
   publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>;
   /** Waits between attempts; false means give the record up now (stopping, or the partition is moving). */
@@ -23,23 +27,32 @@ export type ProcessOutcome = 'done' | 'abandoned';
 
 /** The one place that acts on a HandlerResult; both bus implementations run every record through it. */
 export async function processMessage(message: IncomingMessage, context: ProcessContext): Promise<ProcessOutcome> {
+  const finished = (result: ProcessedResult): 'done' => {
+    context.metrics.processed(message.topic, context.groupId, result);
+    return 'done';
+  };
+  const parkOnDlq = async (error: CjoError, attempts: number): Promise<ProcessOutcome> =>
+    (await sendToDlq(message, error, attempts, context)) === 'done' ? finished('dlq') : 'abandoned';
   for (let attempt = 1; ; attempt += 1) {
+    const started = performance.now();
     const result = await runHandler(context.handler, message);
+    context.metrics.handlerFinished(message.topic, context.groupId, (performance.now() - started) / 1000);
     switch (result.type) {
       case 'ok':
-        return 'done';
+        return finished('ok');
       case 'drop':
         context.logger.debug({ ...where(message), reason: result.reason }, 'record dropped');
-        return 'done';
+        return finished('drop');
       case 'dlq':
-        return sendToDlq(message, result.error, attempt, context);
+        return parkOnDlq(result.error, attempt);
       case 'retry': {
         if (attempt >= context.retry.maxAttempts) {
           context.logger.warn({ ...where(message), code: result.error.code, attempts: attempt }, 'retries exhausted');
-          return sendToDlq(message, result.error, attempt, context);
+          return parkOnDlq(result.error, attempt);
         }
         const delay = backoffDelay(attempt, context.retry, context.random);
         context.logger.debug({ ...where(message), code: result.error.code, attempt, delay }, 'retrying record');
+        context.metrics.retried(message.topic, context.groupId);
         if (!(await context.wait(delay))) return 'abandoned';
       }
     }
@@ -69,6 +82,7 @@ async function sendToDlq(
   for (let publishAttempt = 1; ; publishAttempt += 1) {
     try {
       await context.publish(record.topic, [record.message]);
+      context.metrics.dlqPublished(message.topic);
       context.logger.warn({ ...where(message), code: error.code, err: error, attempts }, 'record sent to DLQ');
       return 'done';
     } catch (publishError) {

@@ -19,11 +19,17 @@ export interface RecordConsumer {
   start(): Promise<void>;
   /** Idempotent: every call returns the same promise. */
   stop(): Promise<void>;
+  /**
+   * true while the started subscription is running or deliberately paused; false before start,
+   * after stop, and once the consumer crashed (it would process nothing while the service looks fine).
+   */
+  isHealthy(): boolean;
 }
 
 export function createRecordConsumer<T>(bus: Bus, options: RecordConsumerOptions<T>): RecordConsumer {
   const { name, groupId, codec, logger } = options;
   let subscription: Promise<Subscription> | undefined;
+  let active: Subscription | undefined;
   let stopped: Promise<void> | undefined;
 
   return {
@@ -38,18 +44,22 @@ export function createRecordConsumer<T>(bus: Bus, options: RecordConsumerOptions
         handler: options.handler,
         ...(options.retry === undefined ? {} : { retry: options.retry }),
       });
-      await subscription;
+      active = await subscription;
       logger?.info({ groupId, topic: codec.topic }, `${name} consumer started`);
     },
     stop() {
       stopped ??= (async () => {
         // A start that failed left nothing to stop; its error was reported by start().
-        const active = await subscription?.catch(() => undefined);
-        if (active === undefined) return;
-        await active.stop();
+        const started = await subscription?.catch(() => undefined);
+        if (started === undefined) return;
+        await started.stop();
         logger?.info(`${name} consumer stopped`);
       })();
       return stopped;
+    },
+    isHealthy() {
+      const state = active?.health().state;
+      return state === 'running' || state === 'paused';
     },
   };
 }

@@ -64,6 +64,20 @@ export interface ConsumeOptions {
   partitionsConsumedConcurrently?: number;
 }
 
+/**
+ * running: fetching and processing. paused: pause() holds delivery on purpose.
+ * crashed: the consumer died and will not come back by itself (a Kafka crash that the
+ * client does not restart, or the in-memory runner failing); only a new process or a new
+ * subscription recovers. stopped: stop() was called.
+ */
+export type SubscriptionState = 'running' | 'paused' | 'crashed' | 'stopped';
+
+export interface SubscriptionHealth {
+  state: SubscriptionState;
+  /** Why the consumer crashed; kept after a later stop(). */
+  error?: CjoError;
+}
+
 export interface Subscription {
   /**
    * Stop fetching, let the in-flight record finish, commit what was processed,
@@ -74,6 +88,8 @@ export interface Subscription {
   pause(): void;
   /** Undo pause(). */
   resume(): void;
+  /** What the consumer is doing now; readiness checks ask this. */
+  health(): SubscriptionHealth;
 }
 
 /** The platform's only way to talk between services. Two implementations: Kafka and in-memory. */

@@ -422,6 +422,22 @@ export function describeBusContract(name: string, makeBus: () => Bus, hooks: Bus
       expect(received.map(text)).toEqual(['before', 'while paused']);
     });
 
+    test('health() follows the subscription: running, paused, running again, stopped', async () => {
+      const topic = await newTopic();
+      const { received, handler } = collect();
+      const subscription = await bus.subscribe({ groupId: group(), topics: [topic], handler });
+      expect(subscription.health()).toEqual({ state: 'running' });
+      subscription.pause();
+      expect(subscription.health()).toEqual({ state: 'paused' });
+      subscription.resume();
+      expect(subscription.health()).toEqual({ state: 'running' });
+      await bus.publish(topic, values(['flows'], 'k'));
+      await until(() => received.length === 1, 'a record while running');
+      expect(subscription.health()).toEqual({ state: 'running' });
+      await subscription.stop();
+      expect(subscription.health()).toEqual({ state: 'stopped' });
+    });
+
     test('stop() and close() are safe to call twice', async () => {
       const topic = await newTopic();
       const { handler } = collect();

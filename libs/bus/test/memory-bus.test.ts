@@ -1,4 +1,5 @@
 import { CjoError } from '@cjo/errors';
+import { createLogger } from '@cjo/log';
 import { uniqueName, waitFor } from '@cjo/testkit';
 import { type MemoryBus, createMemoryBus } from '../src';
 import { describeBusContract } from './bus-contract';
@@ -67,5 +68,52 @@ describe('memory bus', () => {
     await expect(
       bus.subscribe({ groupId: uniqueName('memory_group'), topics: ['nope'], handler: async () => ({ type: 'ok' }) }),
     ).rejects.toMatchObject({ code: 'bus_unknown_topic' });
+  });
+
+  test('a failure of the runner itself marks the subscription crashed and frees its partitions', async () => {
+    // The runner logs a dropped record; a log stream that throws is a fault outside any handler.
+    const logger = createLogger({
+      name: 'memory-bus-crash-test',
+      level: 'debug',
+      destination: {
+        write: (line: string) => {
+          if (line.includes('"record dropped"')) throw new Error('log stream closed');
+        },
+      },
+    });
+    const crashing = createMemoryBus({ logger });
+    try {
+      const single = uniqueName('memory_crash');
+      await crashing.ensureTopics([{ name: single, partitions: 1, cleanupPolicy: 'delete' }]);
+      const groupId = uniqueName('memory_group');
+      const first = await crashing.subscribe({
+        groupId,
+        topics: [single],
+        handler: async () => ({ type: 'drop', reason: 'not for us' }),
+      });
+      expect(first.health()).toEqual({ state: 'running' });
+      await crashing.publish(single, [{ key: 'k', value: Buffer.from('lost?') }]);
+      await waitFor(() => first.health().state === 'crashed' || undefined, { message: 'the crash' });
+      expect(first.health().error).toMatchObject({ code: 'bus_consumer_crashed', message: 'log stream closed' });
+
+      // With one partition, a second member gets it only if the crashed one left the group,
+      // and gets the record again because the crashed one never committed it.
+      const received: string[] = [];
+      await crashing.subscribe({
+        groupId,
+        topics: [single],
+        handler: async (message) => {
+          received.push(message.value.toString());
+          return { type: 'ok' };
+        },
+      });
+      await waitFor(() => received.length === 1, { message: 'the record at the remaining member' });
+      expect(received).toEqual(['lost?']);
+
+      await first.stop();
+      expect(first.health()).toMatchObject({ state: 'stopped', error: { code: 'bus_consumer_crashed' } });
+    } finally {
+      await crashing.close();
+    }
   });
 });

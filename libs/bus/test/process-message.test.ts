@@ -1,6 +1,6 @@
 import { CjoError } from '@cjo/errors';
 import { createLogger } from '@cjo/log';
-import { DLQ_HEADERS, type HandlerResult, type IncomingMessage, type OutgoingMessage } from '../src';
+import { type BusMetrics, DLQ_HEADERS, type HandlerResult, type IncomingMessage, type OutgoingMessage } from '../src';
 import { type ProcessContext, processMessage } from '../src/process-message';
 
 const message: IncomingMessage = {
@@ -21,7 +21,19 @@ function harness(results: Array<HandlerResult | Error>, options: { publishFailur
   let calls = 0;
   let publishFailures = options.publishFailures ?? 0;
   const waitAnswers = [...(options.waits ?? [])];
+  const reported: string[] = [];
+  const metrics: BusMetrics = {
+    published: () => undefined,
+    processed: (topic, group, result) => reported.push(`processed ${topic} ${group} ${result}`),
+    retried: (topic, group) => reported.push(`retried ${topic} ${group}`),
+    dlqPublished: (topic) => reported.push(`dlq ${topic}`),
+    handlerFinished: (topic, group, seconds) => reported.push(`handler ${topic} ${group} ${seconds >= 0}`),
+    consumerLag: () => undefined,
+    clearConsumerLag: () => undefined,
+  };
   const context: ProcessContext = {
+    groupId: 'billing',
+    metrics,
     retry: { maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 1000 },
     logger: createLogger({ name: 'process-message-test', level: 'silent' }),
     random: () => 1,
@@ -44,7 +56,7 @@ function harness(results: Array<HandlerResult | Error>, options: { publishFailur
       return waitAnswers.shift() ?? true;
     },
   };
-  return { context, published, waits, calls: () => calls };
+  return { context, published, waits, reported, calls: () => calls };
 }
 
 describe('processMessage', () => {
@@ -132,5 +144,35 @@ describe('processMessage', () => {
     });
     await expect(processMessage(message, run.context)).resolves.toBe('abandoned');
     expect(run.published).toEqual([]);
+  });
+
+  test('reports each handler run, each retry, the DLQ record and how the record finished', async () => {
+    const retried = harness([{ type: 'retry', error: transient }, { type: 'ok' }]);
+    await processMessage(message, retried.context);
+    expect(retried.reported).toEqual([
+      'handler orders billing true',
+      'retried orders billing',
+      'handler orders billing true',
+      'processed orders billing ok',
+    ]);
+
+    const exhausted = harness([{ type: 'retry', error: transient }]);
+    await processMessage(message, exhausted.context);
+    expect(exhausted.reported.filter((line) => !line.startsWith('handler'))).toEqual([
+      'retried orders billing',
+      'retried orders billing',
+      'dlq orders',
+      'processed orders billing dlq',
+    ]);
+
+    const dropped = harness([{ type: 'drop', reason: 'duplicate' }]);
+    await processMessage(message, dropped.context);
+    expect(dropped.reported).toEqual(['handler orders billing true', 'processed orders billing drop']);
+  });
+
+  test('an abandoned record is not counted as processed', async () => {
+    const run = harness([{ type: 'dlq', error: new CjoError('bad_input', 'x') }], { publishFailures: 5, waits: [false] });
+    await expect(processMessage(message, run.context)).resolves.toBe('abandoned');
+    expect(run.reported).toEqual(['handler orders billing true']);
   });
 });

@@ -1,7 +1,15 @@
 import { CjoError } from '@cjo/errors';
 import { createLogger } from '@cjo/log';
 import { uniqueName, waitFor } from '@cjo/testkit';
-import { type Bus, type MemoryBus, type TopicCodec, createMemoryBus, createRecordConsumer, publishRecords } from '../src';
+import {
+  type Bus,
+  type MemoryBus,
+  type SubscriptionHealth,
+  type TopicCodec,
+  createMemoryBus,
+  createRecordConsumer,
+  publishRecords,
+} from '../src';
 
 /** A codec of plain text, so the test needs no Avro contract. */
 function textCodec(topic: string): TopicCodec<string> {
@@ -102,5 +110,49 @@ describe('createRecordConsumer', () => {
     await expect(orders.start()).rejects.toThrow('broker gone');
     await expect(orders.stop()).resolves.toBeUndefined();
     expect(lines).toEqual([]);
+  });
+
+  test('is healthy only between start and stop', async () => {
+    const orders = consumer();
+    expect(orders.isHealthy()).toBe(false);
+    await orders.start();
+    expect(orders.isHealthy()).toBe(true);
+    await orders.stop();
+    expect(orders.isHealthy()).toBe(false);
+  });
+
+  test('follows the subscription: paused is healthy, crashed is not', async () => {
+    let health: SubscriptionHealth = { state: 'running' };
+    const crashable: Bus = {
+      ensureTopics: (specs) => bus.ensureTopics(specs),
+      publish: (topic, messages) => bus.publish(topic, messages),
+      close: () => bus.close(),
+      subscribe: async () => ({
+        stop: async () => undefined,
+        pause: () => undefined,
+        resume: () => undefined,
+        health: () => health,
+      }),
+    };
+    const orders = consumer(crashable);
+    await orders.start();
+    expect(orders.isHealthy()).toBe(true);
+    health = { state: 'paused' };
+    expect(orders.isHealthy()).toBe(true);
+    health = { state: 'crashed', error: new CjoError('bus_rejected', 'group authorization failed') };
+    expect(orders.isHealthy()).toBe(false);
+    await orders.stop();
+  });
+
+  test('a start that failed leaves the consumer unhealthy', async () => {
+    const failing: Bus = {
+      ensureTopics: (specs) => bus.ensureTopics(specs),
+      publish: (topic, messages) => bus.publish(topic, messages),
+      close: () => bus.close(),
+      subscribe: () => Promise.reject(new Error('broker gone')),
+    };
+    const orders = consumer(failing);
+    await expect(orders.start()).rejects.toThrow('broker gone');
+    expect(orders.isHealthy()).toBe(false);
   });
 });

@@ -9,4 +9,9 @@ export interface ServiceModule {
   start(): Promise<void>;
   /** Stops consumers and lets in-flight work finish; safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * false when the module can no longer do its work although the process still answers, e.g. a
+   * consumer that crashed for good; readiness then fails. Omitted: ready whenever started.
+   */
+  isReady?(): boolean;
 }

@@ -1,14 +1,15 @@
 import type { Static, TObject } from '@sinclair/typebox';
-import { createKafkaBus, type Bus } from '@cjo/bus';
+import { createBusMetrics, createKafkaBus, type Bus } from '@cjo/bus';
 import { loadConfig, redactConfig } from '@cjo/config';
 import { createContract, topicSpecs, type Contract } from '@cjo/contract';
 import { createPgDb, migrate, type Db } from '@cjo/db';
-import { createHttpApp } from '@cjo/http';
+import { createHttpApp, metricsRegistryOf } from '@cjo/http';
 import { createRedisKv, type Kv } from '@cjo/kv';
 import { createLifecycle, type ServiceModule } from '@cjo/lifecycle';
 import { createLogger, type Logger } from '@cjo/log';
 import type { standaloneConfigFields } from './config-fields';
 import { serviceNames } from './naming';
+import { modulesReady } from './readiness';
 
 type StandaloneConfig = Static<TObject<ReturnType<typeof standaloneConfigFields>>>;
 
@@ -62,15 +63,24 @@ export async function runStandalone<S extends TObject>(
     const kv = createRedisKv({ url: config.REDIS_URL, prefix: names.kvPrefix, logger });
     lifecycle.onStop('redis', () => kv.close());
 
-    const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: `cjo-${service.name}`, logger });
+    let ready = false;
+    const modules: ServiceModule[] = [];
+    // Created before the bus, which records its metrics on the app's registry (served at /metrics).
+    const app = await createHttpApp({ logger, serviceName: service.name, isReady: () => ready && modulesReady(modules) });
+
+    const bus = createKafkaBus({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `cjo-${service.name}`,
+      logger,
+      metrics: createBusMetrics(metricsRegistryOf(app)),
+    });
     lifecycle.onStop('kafka', () => bus.close());
     await bus.ensureTopics(topicSpecs(names.topicPrefix));
 
     const contract = createContract({ namespace: names.topicPrefix });
     const module = service.create(config, { logger, bus, db, kv, contract, consumerGroup: names.consumerGroup });
+    modules.push(module);
 
-    let ready = false;
-    const app = await createHttpApp({ logger, serviceName: service.name, isReady: () => ready });
     await module.routes?.(app);
     await module.start();
     lifecycle.onStop('consumers', () => module.stop());

@@ -29,5 +29,6 @@ export function createDecisioningService(deps: DecisioningServiceDeps): ServiceM
       registerDecisionRoutes(app.withTypeProvider<TypeBoxTypeProvider>(), { store, adminToken: deps.config.CJO_ADMIN_TOKEN }),
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    isReady: () => consumer.isHealthy(),
   };
 }

@@ -35,5 +35,6 @@ export function createDeliveryService(deps: DeliveryServiceDeps): ServiceModule 
     name: 'delivery',
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    isReady: () => consumer.isHealthy(),
   };
 }

@@ -38,5 +38,6 @@ export function createIdentityService(deps: IdentityServiceDeps): ServiceModule 
     },
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    isReady: () => consumer.isHealthy(),
   };
 }

@@ -45,5 +45,6 @@ export function createJourneysService(deps: JourneysServiceDeps): ServiceModule 
       }),
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    isReady: () => consumer.isHealthy(),
   };
 }

@@ -36,5 +36,6 @@ export function createProfilesService(deps: ProfilesServiceDeps): ServiceModule 
     },
     start: () => consumer.start(),
     stop: () => consumer.stop(),
+    isReady: () => consumer.isHealthy(),
   };
 }

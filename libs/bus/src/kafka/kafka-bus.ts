@@ -1,6 +1,7 @@
 import { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import { Kafka, Partitioners, logLevel, type ITopicConfig } from 'kafkajs';
+import { type BusMetrics, noBusMetrics } from '../bus-metrics';
 import { withDlqTwins } from '../topic-specs';
 import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from '../types';
 import { toBusError } from './kafka-errors';
@@ -19,6 +20,8 @@ export interface KafkaBusOptions {
   /** Client retries after the first try (default 5: a dead broker fails a publish within about 10 s). */
   retries?: number;
   consumer?: Partial<KafkaConsumerTuning>;
+  /** Where the bus reports its traffic (see createBusMetrics); nothing is recorded when omitted. */
+  metrics?: BusMetrics;
 }
 
 /** Defaults suit a single-node development broker: quick group joins and short polls. */
@@ -43,6 +46,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const requestTimeout = options.requestTimeoutMs ?? 5000;
   const retry = { retries: options.retries ?? 5, initialRetryTime: 200, maxRetryTime: 2000 };
   const tuning: KafkaConsumerTuning = { ...DEFAULT_CONSUMER_TUNING, ...options.consumer };
+  const metrics = options.metrics ?? noBusMetrics;
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -102,6 +106,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
       assertOpen();
       await send(topic, messages);
+      metrics.published(topic, messages.length);
     },
 
     async ensureTopics(specs: TopicSpec[]): Promise<void> {
@@ -137,6 +142,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         settings: { heartbeatIntervalMs: tuning.heartbeatIntervalMs, commitIntervalMs: tuning.commitIntervalMs },
         publish: send,
         logger: logger.child({ groupId: consumeOptions.groupId }),
+        metrics,
         onStopped: (stopped) => subscriptions.delete(stopped),
       });
       return keepUnlessClosed(subscription);

@@ -1,8 +1,12 @@
+import type { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { resolveRetryPolicy, waitInterruptibly } from '../backoff';
+import type { BusMetrics } from '../bus-metrics';
+import { trackConsumerLag } from '../consumer-lag';
 import { processMessage } from '../process-message';
-import type { ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription } from '../types';
+import { healthOf } from '../subscription-health';
+import type { ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, SubscriptionHealth } from '../types';
 import { toBusError } from './kafka-errors';
 
 export interface KafkaConsumerSettings {
@@ -17,6 +21,7 @@ export interface KafkaSubscriptionDeps {
   settings: KafkaConsumerSettings;
   publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>;
   logger: Logger;
+  metrics: BusMetrics;
   onStopped: (subscription: Subscription) => void;
 }
 
@@ -29,10 +34,26 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
   const { consumer, options, settings, logger } = deps;
   const retry = resolveRetryPolicy(options.retry);
   const stopping = new AbortController();
+  const lag = trackConsumerLag(deps.metrics, options.groupId);
   let stopped: Promise<void> | undefined;
+  let paused = false;
+  let crashed: CjoError | undefined;
 
   consumer.on(consumer.events.CRASH, (event) => {
-    logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    const { error, restart } = event.payload;
+    logger.error({ err: error, restart }, 'consumer crashed');
+    // kafkajs restarts after retriable failures; otherwise it has left the group and nothing
+    // will consume here again, which readiness must see instead of this log line alone.
+    if (!restart && crashed === undefined) {
+      crashed = toBusError(error, `consumer of ${options.groupId}`);
+      lag.clear();
+    }
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => ({ topic, partition })),
+    );
+    lag.keepOnly(assigned);
   });
 
   const commit = async (payload: EachBatchPayload): Promise<boolean> => {
@@ -63,6 +84,9 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     let lastCommit = Date.now();
+    const firstOffset = batch.firstOffset();
+    // Reported before the first record, so a partition stuck on a slow or retried record shows its lag.
+    if (firstOffset !== null) lag.report(batch.topic, batch.partition, lagOf(batch.highWatermark, BigInt(firstOffset)));
     for (const kafkaMessage of batch.messages) {
       const interrupted =
         !payload.isRunning() || payload.isStale() || stopping.signal.aborted || isPaused(batch.topic, batch.partition);
@@ -70,6 +94,8 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
       const message = toIncomingMessage(batch.topic, batch.partition, kafkaMessage);
       const outcome = await processMessage(message, {
         handler: options.handler,
+        groupId: options.groupId,
+        metrics: deps.metrics,
         retry,
         publish: deps.publish,
         logger,
@@ -83,6 +109,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
       // Unresolved records are fetched again: by this consumer after a pause, by the next owner after a stop.
       if (outcome === 'abandoned') break;
       payload.resolveOffset(kafkaMessage.offset);
+      lag.report(batch.topic, batch.partition, lagOf(batch.highWatermark, BigInt(kafkaMessage.offset) + 1n));
       if (Date.now() - lastCommit >= settings.commitIntervalMs) {
         if (!(await commit(payload))) break;
         lastCommit = Date.now();
@@ -116,18 +143,29 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
         } catch (err) {
           logger.warn({ err }, 'consumer disconnect failed');
         }
+        lag.clear();
         deps.onStopped(subscription);
       })();
       return stopped;
     },
     pause() {
       consumer.pause(options.topics.map((topic) => ({ topic })));
+      paused = true;
     },
     resume() {
       consumer.resume(options.topics.map((topic) => ({ topic })));
+      paused = false;
+    },
+    health() {
+      return healthOf({ stopped: stopped !== undefined, crashed, paused });
     },
   };
   return subscription;
+}
+
+/** Records from `nextOffset` to the partition's end, as of the fetch. */
+function lagOf(highWatermark: string, nextOffset: bigint): number {
+  return Math.max(0, Number(BigInt(highWatermark) - nextOffset));
 }
 
 function toIncomingMessage(topic: string, partition: number, message: KafkaMessage): IncomingMessage {

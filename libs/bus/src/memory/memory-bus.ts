@@ -1,5 +1,6 @@
 import { CjoError } from '@cjo/errors';
 import { createLogger, type Logger } from '@cjo/log';
+import { type BusMetrics, noBusMetrics } from '../bus-metrics';
 import { withDlqTwins } from '../topic-specs';
 import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from '../types';
 import { MemoryGroup } from './memory-group';
@@ -8,6 +9,8 @@ import { appendRecord, createMemoryTopic, type MemoryTopic } from './memory-topi
 
 export interface MemoryBusOptions {
   logger?: Logger;
+  /** Where the bus reports its traffic (see createBusMetrics); nothing is recorded when omitted. */
+  metrics?: BusMetrics;
 }
 
 /** The in-process bus (embedded mode and tests), with the Kafka bus's delivery semantics. */
@@ -20,6 +23,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   const logger = (options.logger ?? createLogger({ name: 'memory-bus', level: 'silent' })).child({
     component: 'memory-bus',
   });
+  const metrics = options.metrics ?? noBusMetrics;
   const topics = new Map<string, MemoryTopic>();
   const groups = new Map<string, MemoryGroup>();
   const subscriptions = new Set<MemorySubscription>();
@@ -65,6 +69,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     async publish(topicName: string, messages: OutgoingMessage[]): Promise<void> {
       assertOpen();
       await send(topicName, messages);
+      metrics.published(topicName, messages.length);
     },
 
     async ensureTopics(specs: TopicSpec[]): Promise<void> {
@@ -84,6 +89,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         publish: send,
         isAvailable: () => available,
         logger: logger.child({ groupId: consumeOptions.groupId }),
+        metrics,
         onStopped: (stopped) => subscriptions.delete(stopped),
       });
       subscriptions.add(subscription);

@@ -1,7 +1,18 @@
+import { type CjoError, toCjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import { resolveRetryPolicy, waitInterruptibly } from '../backoff';
+import type { BusMetrics } from '../bus-metrics';
+import { type ConsumerLag, trackConsumerLag } from '../consumer-lag';
 import { processMessage } from '../process-message';
-import type { ConsumeOptions, IncomingMessage, OutgoingMessage, RetryPolicy, Subscription } from '../types';
+import { healthOf } from '../subscription-health';
+import type {
+  ConsumeOptions,
+  IncomingMessage,
+  OutgoingMessage,
+  RetryPolicy,
+  Subscription,
+  SubscriptionHealth,
+} from '../types';
 import type { GroupMember, MemoryGroup, PartitionAssignment } from './memory-group';
 import { Wakeup } from './wakeup';
 
@@ -11,6 +22,7 @@ export interface MemorySubscriptionDeps {
   publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>;
   isAvailable: () => boolean;
   logger: Logger;
+  metrics: BusMetrics;
   onStopped: (subscription: MemorySubscription) => void;
 }
 
@@ -28,6 +40,7 @@ export class MemorySubscription implements Subscription, GroupMember {
   private readonly retry: RetryPolicy;
   private readonly wakeup = new Wakeup();
   private readonly stopping = new AbortController();
+  private readonly lag: ConsumerLag;
   private slots: Slot[] = [];
   private nextSlotIndex = 0;
   private inFlight = 0;
@@ -35,11 +48,14 @@ export class MemorySubscription implements Subscription, GroupMember {
   private paused = false;
   private lanes: Array<Promise<void>> = [];
   private stopped: Promise<void> | undefined;
+  private left: Promise<void> | undefined;
+  private crashed: CjoError | undefined;
 
   constructor(private readonly deps: MemorySubscriptionDeps) {
     this.topics = [...deps.options.topics];
     this.fromBeginning = deps.options.fromBeginning ?? true;
     this.retry = resolveRetryPolicy(deps.options.retry);
+    this.lag = trackConsumerLag(deps.metrics, deps.options.groupId);
   }
 
   async start(): Promise<void> {
@@ -53,7 +69,8 @@ export class MemorySubscription implements Subscription, GroupMember {
       this.stopping.abort();
       this.wakeup.notify();
       await Promise.all(this.lanes);
-      await this.deps.group.leave(this);
+      await this.leaveGroup();
+      this.lag.clear();
       this.deps.onStopped(this);
     })();
     return this.stopped;
@@ -66,6 +83,10 @@ export class MemorySubscription implements Subscription, GroupMember {
   resume(): void {
     this.paused = false;
     this.wakeup.notify();
+  }
+
+  health(): SubscriptionHealth {
+    return healthOf({ stopped: this.stopped !== undefined, crashed: this.crashed, paused: this.paused });
   }
 
   /** Something was published or the bus came back: look for work. */
@@ -81,31 +102,65 @@ export class MemorySubscription implements Subscription, GroupMember {
 
   assign(assignments: PartitionAssignment[]): void {
     this.slots = assignments.map((assignment) => ({ ...assignment, busy: false }));
+    this.lag.keepOnly(assignments.map(({ topic, partition }) => ({ topic: topic.spec.name, partition })));
     this.wakeup.notify();
   }
 
   private async runLane(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      const slot = this.takeSlot();
-      if (slot === undefined) {
-        await this.wakeup.wait();
-        continue;
+    try {
+      while (!this.stopping.signal.aborted) {
+        const slot = this.takeSlot();
+        if (slot === undefined) {
+          await this.wakeup.wait();
+          continue;
+        }
+        slot.busy = true;
+        this.inFlight += 1;
+        try {
+          await this.deliver(slot);
+        } finally {
+          slot.busy = false;
+          this.inFlight -= 1;
+          if (this.inFlight === 0) this.releaseIdleWaiters();
+          this.wakeup.notify();
+        }
       }
-      slot.busy = true;
-      this.inFlight += 1;
-      try {
-        await this.deliver(slot);
-      } finally {
-        slot.busy = false;
-        this.inFlight -= 1;
-        if (this.inFlight === 0) this.releaseIdleWaiters();
-        this.wakeup.notify();
-      }
+    } catch (err) {
+      this.crash(err);
     }
   }
 
+  /**
+   * Only a fault of the runner itself gets here (processMessage turns handler errors into
+   * results). Like a Kafka consumer that crashed for good, the subscription takes no more
+   * records and leaves its group, so other members take its partitions over; health() says so.
+   */
+  private crash(err: unknown): void {
+    if (this.crashed !== undefined) return;
+    this.crashed = toCjoError(err, 'bus_consumer_crashed');
+    this.stopping.abort();
+    this.wakeup.notify();
+    try {
+      this.deps.logger.error({ err }, 'consumer crashed');
+    } catch {
+      // The logger may be what failed; health() still reports the crash.
+    }
+    // The other lanes finish their records first, so no partition changes hands mid-record
+    // and no lag is reported after it was cleared.
+    void Promise.all(this.lanes).then(() => {
+      this.lag.clear();
+      return this.leaveGroup();
+    });
+  }
+
+  private leaveGroup(): Promise<void> {
+    this.left ??= this.deps.group.leave(this);
+    return this.left;
+  }
+
   private async deliver(slot: Slot): Promise<void> {
-    const record = slot.topic.partitions[slot.partition]?.[slot.offset];
+    const records = slot.topic.partitions[slot.partition] ?? [];
+    const record = records[slot.offset];
     if (record === undefined) return;
     const message: IncomingMessage = {
       topic: slot.topic.spec.name,
@@ -116,8 +171,12 @@ export class MemorySubscription implements Subscription, GroupMember {
       headers: { ...record.headers },
       timestamp: record.timestamp,
     };
+    // Reported before the record too, so a partition stuck on a slow or retried record shows its lag.
+    this.lag.report(message.topic, slot.partition, records.length - slot.offset);
     const outcome = await processMessage(message, {
       handler: this.deps.options.handler,
+      groupId: this.deps.options.groupId,
+      metrics: this.deps.metrics,
       retry: this.retry,
       publish: this.deps.publish,
       logger: this.deps.logger,
@@ -126,6 +185,7 @@ export class MemorySubscription implements Subscription, GroupMember {
     if (outcome === 'done') {
       slot.offset += 1;
       this.deps.group.commit(message.topic, slot.partition, slot.offset);
+      this.lag.report(message.topic, slot.partition, records.length - slot.offset);
     }
   }
 
