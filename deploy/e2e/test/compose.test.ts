@@ -1,15 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requiredVariables } from '@cjo/config';
-import { decisioningConfigSchema } from '@cjo/decisioning';
-import { deliveryConfigSchema } from '@cjo/delivery';
-import { identityConfigSchema } from '@cjo/identity';
-import { ingestConfigSchema } from '@cjo/ingest';
-import { journeysConfigSchema } from '@cjo/journeys';
-import { profilesConfigSchema } from '@cjo/profiles';
 import { parse } from 'yaml';
-
-type ConfigSchema = Parameters<typeof requiredVariables>[0];
+import { appServices, defaultPortOf, repoRoot as rootDir } from './service-configs';
 
 interface ComposeService {
   image?: string;
@@ -20,21 +13,10 @@ interface ComposeService {
   healthcheck?: { test?: string[] | string };
 }
 
-const rootDir = join(__dirname, '..', '..', '..');
 // Compose resolves `<<:` merge keys, so the test must too.
 const compose = parse(readFileSync(join(rootDir, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
-
-const appServices: Array<[string, ConfigSchema]> = [
-  ['ingest', ingestConfigSchema],
-  ['identity', identityConfigSchema],
-  ['profiles', profilesConfigSchema],
-  ['journeys', journeysConfigSchema],
-  ['decisioning', decisioningConfigSchema],
-  ['delivery', deliveryConfigSchema],
-];
-
 function serviceNamed(name: string): ComposeService {
   const service = compose.services[name];
   if (!service) throw new Error(`docker-compose.yml has no service "${name}"`);
@@ -60,9 +42,6 @@ function portMappings(service: ComposeService): Array<{ published: number; targe
   });
 }
 
-function defaultPortOf(schema: ConfigSchema): unknown {
-  return (schema.properties as Record<string, { default?: unknown }>).PORT?.default;
-}
 
 describe('docker-compose.yml', () => {
   it('names the infrastructure and all six services', () => {
