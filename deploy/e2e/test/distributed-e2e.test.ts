@@ -1,6 +1,6 @@
 import { describeWithInfra, uniqueName, waitFor } from '@cjo/testkit';
 import { removeNamespace } from './infra-cleanup';
-import { createJourney, createSource, track } from './platform-client';
+import { setUpWelcomeJourney, track } from './platform-client';
 import { startServiceProcess, type ServiceName, type ServiceProcess } from './service-process';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
@@ -33,13 +33,7 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'distributed deployment end to
 
   it('a tracked event travels ingest → identity → journeys → decisioning → delivery and the webhook fires', async () => {
     const urls = { ingest: urlOf('ingest'), journeys: urlOf('journeys') };
-    const writeKey = await createSource(urls, adminToken, 'website');
-    const journeyId = await createJourney(urls, adminToken, {
-      name: 'welcome',
-      event: 'Signed Up',
-      url: `${receiver.url}/hook`,
-      template: 'Welcome, {{ event.properties.plan }} user!',
-    });
+    const { writeKey, journeyId } = await setUpWelcomeJourney(urls, adminToken, receiver.url);
 
     expect(await track(urls, writeKey, { userId: 'user-1', event: 'Signed Up', properties: { plan: 'pro' } })).toBe(200);
 

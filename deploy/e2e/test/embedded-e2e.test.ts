@@ -1,7 +1,7 @@
 import { createLogger } from '@cjo/log';
 import { waitFor } from '@cjo/testkit';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '@cjo/embedded';
-import { createJourney, createSource, track } from './platform-client';
+import { setUpWelcomeJourney, track } from './platform-client';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 describe('embedded mode end to end', () => {
@@ -26,13 +26,7 @@ describe('embedded mode end to end', () => {
 
   it('a tracked event makes the journey webhook fire once, with the rendered message', async () => {
     const urls = { ingest: platform.url, journeys: platform.url };
-    const writeKey = await createSource(urls, adminToken, 'website');
-    const journeyId = await createJourney(urls, adminToken, {
-      name: 'welcome',
-      event: 'Signed Up',
-      url: `${receiver.url}/hook`,
-      template: 'Welcome, {{ event.properties.plan }} user!',
-    });
+    const { writeKey, journeyId } = await setUpWelcomeJourney(urls, adminToken, receiver.url);
 
     expect(await track(urls, writeKey, { userId: 'user-1', event: 'Signed Up', properties: { plan: 'pro' } })).toBe(200);
     expect(await track(urls, writeKey, { userId: 'user-1', event: 'Page Viewed' })).toBe(200);

@@ -45,3 +45,19 @@ export async function track(urls: PlatformUrls, writeKey: string, event: Record<
   const response = await postJson(`${urls.ingest}/v1/track`, event, `Basic ${basic}`);
   return response.status;
 }
+
+/** The README tour's set-up: a source and the "welcome" journey whose webhook goes to `receiverUrl`/hook. */
+export async function setUpWelcomeJourney(
+  urls: PlatformUrls,
+  adminToken: string,
+  receiverUrl: string,
+): Promise<{ writeKey: string; journeyId: string }> {
+  const writeKey = await createSource(urls, adminToken, 'website');
+  const journeyId = await createJourney(urls, adminToken, {
+    name: 'welcome',
+    event: 'Signed Up',
+    url: `${receiverUrl}/hook`,
+    template: 'Welcome, {{ event.properties.plan }} user!',
+  });
+  return { writeKey, journeyId };
+}
