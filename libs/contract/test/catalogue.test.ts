@@ -26,7 +26,10 @@ describe('topic catalogue', () => {
   });
 
   it('turns every topic into a bus topic spec', () => {
-    expect(topicSpecs()).toEqual(definitions.map((t) => ({ name: t.name, partitions: t.partitions, cleanupPolicy: t.cleanupPolicy })));
+    expect(topicSpecs()).toEqual(
+      definitions.map((t) => ({ name: t.name, partitions: t.partitions, cleanupPolicy: t.cleanupPolicy, retentionMs: t.retentionMs })),
+    );
+    expect(topicSpecs().every((spec) => spec.retentionMs === 7 * 24 * 60 * 60 * 1000)).toBe(true);
   });
 
   it('is frozen, so no caller can change it for everyone', () => {

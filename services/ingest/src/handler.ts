@@ -1,61 +1,76 @@
-import type { Bus, StepResult, TopicCodec } from '@cjo/bus';
-import type { CjoError } from '@cjo/errors';
-import type { RawEvent } from '@cjo/contract';
+import type { DedupeStore } from './dedupe-store';
+import type { RateLimiter } from './rate-limiter';
+import { rejectionReply, type IngestReply } from './reply';
+import { Rejection } from './rejection';
 import { authenticateSource, type SourceLookup } from './steps/authenticate';
-import { buildTrackEvent, type TrackRequest } from './steps/build-raw-event';
-import { publishRawEvent } from './steps/publish-raw-event';
+import { buildRawEvents, type ClientInfo, type KeyedRawEvent } from './steps/build-raw-event';
+import { checkSizes } from './steps/check-sizes';
+import { bodyWriteKey, listCalls, type IngestPayload } from './steps/list-calls';
+import { publishOnce } from './steps/publish-once';
 
-export interface TrackHandlerDeps {
-  bus: Bus;
-  codec: TopicCodec<RawEvent>;
+export interface IngestHandlerDeps {
   lookupSource: SourceLookup;
+  rateLimiter: RateLimiter;
+  dedupe: DedupeStore;
+  /** Publishes all events in one bus call; resolves once the bus acknowledged them. */
+  publish: (events: KeyedRawEvent[]) => Promise<void>;
   now: () => number;
   newId: () => string;
 }
 
-export type TrackReply =
-  | { statusCode: 200 }
-  | { statusCode: 400 | 401; code: string; message: string }
-  /** `cause` is for the log only: its message may name hosts or SQL. */
-  | { statusCode: 500 | 503; code: string; message: string; cause: CjoError; retryAfterSeconds?: number };
-
-/** Seconds a client should wait before resending after the bus (or the database) refused the event. */
-export const RETRY_AFTER_SECONDS = 5;
-
-const CLIENT_ERROR_STATUS: Record<string, 400 | 401> = { unauthorized: 401, invalid_event: 400 };
-
-/** The one place where step results become HTTP answers. */
-function toReply(result: StepResult<RawEvent>): TrackReply {
-  switch (result.type) {
-    case 'ok':
-      return { statusCode: 200 };
-    case 'drop':
-      return { statusCode: 400, code: 'invalid_event', message: result.reason };
-    case 'retry':
-      return {
-        statusCode: 503,
-        code: result.error.code,
-        message: 'the event was not stored because a dependency is unavailable; send it again later',
-        cause: result.error,
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      };
-    case 'dlq': {
-      const status = CLIENT_ERROR_STATUS[result.error.code];
-      if (status !== undefined) return { statusCode: status, code: result.error.code, message: result.error.message };
-      return { statusCode: 500, code: 'internal_error', message: 'internal error', cause: result.error };
-    }
-  }
+export interface IngestRequest {
+  /** Why the body did not match the route's schema, when it did not. */
+  schemaError: string | undefined;
+  authorization: string | undefined;
+  client: ClientInfo;
+  payload: IngestPayload;
 }
 
-export async function handleTrack(
-  deps: TrackHandlerDeps,
-  authorization: string | undefined,
-  request: TrackRequest,
-): Promise<TrackReply> {
+/** Seconds a client waits before resending events another request is still publishing. */
+export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * One tracking request, single call or batch: schema → write key → sizes → per-type rules (all or
+ * nothing) → rate limit → publish each messageId once. Answers 200 only once every event is on
+ * the bus (now or earlier); the route acts on the reply.
+ */
+export async function handleIngest(deps: IngestHandlerDeps, request: IngestRequest): Promise<IngestReply> {
   const receivedAt = deps.now();
-  const source = await authenticateSource(deps.lookupSource, authorization);
-  if (source.type !== 'ok') return toReply(source);
-  const built = buildTrackEvent(request, { sourceId: source.value, receivedAt, newMessageId: deps.newId });
-  if (built.type !== 'ok') return toReply(built);
-  return toReply(await publishRawEvent(deps.bus, deps.codec, built.value));
+  if (request.schemaError !== undefined) {
+    return rejectionReply({ type: 'dlq', error: new Rejection(400, 'invalid_request', request.schemaError) }, 1);
+  }
+  const calls = listCalls(request.payload);
+  const events = calls.length;
+  const source = await authenticateSource(deps.lookupSource, request.authorization, bodyWriteKey(request.payload));
+  if (source.type !== 'ok') return rejectionReply(source, events);
+  const sized = checkSizes(calls);
+  if (sized.type !== 'ok') return rejectionReply(sized, events);
+  const built = buildRawEvents(sized.value, {
+    sourceId: source.value,
+    receivedAt,
+    newMessageId: deps.newId,
+    client: request.client,
+  });
+  if (built.type !== 'ok') return rejectionReply(built, events);
+  const allowed = await deps.rateLimiter.take(source.value, events);
+  if (allowed.type !== 'ok') return rejectionReply(allowed, events);
+
+  const stored = await publishOnce(deps, source.value, built.value);
+  if (stored.type !== 'ok') return rejectionReply(stored, events);
+  const { published, deduplicated, inFlight, unconfirmed } = stored.value;
+  if (inFlight.length > 0) {
+    const inFlightRejection = new Rejection(
+      503,
+      'duplicate_in_flight',
+      `${inFlight.length} event(s) with a messageId (e.g. ${JSON.stringify(inFlight[0])}) are being stored by ` +
+        'another request; send the request again: events already stored are not stored twice',
+      IN_FLIGHT_RETRY_AFTER_SECONDS,
+    );
+    return { ...rejectionReply({ type: 'dlq', error: inFlightRejection }, events, published), warnings: unconfirmed };
+  }
+  return {
+    statusCode: 200,
+    tally: { types: calls.map((call) => call.type), published, deduplicated },
+    warnings: unconfirmed,
+  };
 }

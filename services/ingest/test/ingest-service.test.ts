@@ -7,6 +7,7 @@ import { collectRecords, createTestDb, type Collected, type TestDb } from '@cjo/
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createIngestService, ingestMigrationsDir } from '../src';
 import { hashWriteKey } from '../src/steps/authenticate';
+import { testConfig } from './support/ingest-harness';
 
 const contract = createContract();
 const logger = createLogger({ name: 'ingest-test', level: 'silent' });
@@ -32,7 +33,7 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
     testDb = await createTestDb('ingest_test', ingestMigrationsDir);
     cleanups.push(() => testDb.dispose());
     const service = createIngestService({
-      config: { CJO_ADMIN_TOKEN: 'admin-token', SOURCE_CACHE_TTL_MS: 60_000 },
+      config: { ...testConfig, CJO_ADMIN_TOKEN: 'admin-token', SOURCE_CACHE_TTL_MS: 60_000 },
       logger,
       bus,
       db: testDb.db,
@@ -103,7 +104,8 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
         groupId: null,
         propertiesJson: '{"total":42}',
         traitsJson: '{}',
-        contextJson: '{}',
+        // Ingest adds the client's address and user agent (light-my-request's) to the context.
+        contextJson: '{"ip":"127.0.0.1","userAgent":"lightMyRequest"}',
         integrationsJson: '{}',
         timestamp: Date.parse('2024-05-01T11:59:00.000Z'),
         originalTimestamp: null,
@@ -179,7 +181,8 @@ describeWithInfra(['postgres'], 'ingest service on the memory bus and Postgres',
       const source = await createSource();
       await testDb.db.query('UPDATE sources SET disabled_at = now() WHERE id = $1', [source.id]);
       const response = await track(basicAuth(source.writeKey), { userId: 'u', event: 'e' });
-      expect(response.statusCode).toBe(401);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: { code: 'source_disabled' } });
     });
 
     it('caches the source lookup, so disabling takes effect only when the entry expires', async () => {

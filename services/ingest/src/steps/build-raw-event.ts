@@ -1,38 +1,34 @@
-import { CjoError } from '@cjo/errors';
-import { dlq, ok, type StepResult } from '@cjo/bus';
+import { ok, type StepResult } from '@cjo/bus';
 import type { RawEvent } from '@cjo/contract';
+import type { CallFields } from '../call-schemas';
+import type { CallType } from '../calls';
+import { invalidEvent } from '../rejection';
+import type { Call } from './list-calls';
 
-/** The Segment HTTP Tracking API `track` body, as the route schema admits it. */
-export interface TrackRequest {
-  userId?: string;
-  anonymousId?: string;
-  event: string;
-  properties?: Record<string, unknown>;
-  context?: Record<string, unknown>;
-  integrations?: Record<string, unknown>;
-  timestamp?: string;
-  originalTimestamp?: string;
-  sentAt?: string;
-  messageId?: string;
+/** Where the request came from, for context.ip and context.userAgent. */
+export interface ClientInfo {
+  ip: string | undefined;
+  userAgent: string | undefined;
 }
 
 export interface BuildContext {
   sourceId: string;
   receivedAt: number;
   newMessageId: () => string;
+  client?: ClientInfo;
 }
 
 export interface KeyedRawEvent {
   key: string;
   event: RawEvent;
+  /** False when ingest generated the messageId: such an event cannot be a resend, so it skips dedupe. */
+  clientMessageId: boolean;
 }
 
-function invalid(message: string): StepResult<never> {
-  return dlq(new CjoError('invalid_event', message));
-}
+type JsonObject = Record<string, unknown>;
 
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value === '' ? null : value;
+function nonEmpty(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === '' ? null : value;
 }
 
 interface ClientTimes {
@@ -41,58 +37,121 @@ interface ClientTimes {
   sentAt: number | null;
 }
 
-function parseClientTimes(request: TrackRequest): StepResult<ClientTimes> {
+function parseClientTimes(fields: CallFields, where: string | null): StepResult<ClientTimes> {
   const times: ClientTimes = { timestamp: null, originalTimestamp: null, sentAt: null };
   for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
-    const text = request[field];
-    if (text === undefined) continue;
+    const text = fields[field];
+    if (text === undefined || text === null) continue;
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) return invalid(`${field} is not an ISO-8601 date: ${JSON.stringify(text)}`);
+    if (Number.isNaN(ms)) return invalidEvent(where, `${field} is not an ISO-8601 date: ${JSON.stringify(text)}`);
     times[field] = ms;
   }
   return ok(times);
 }
 
 /**
- * Without an explicit `timestamp`, Segment corrects the device clock by the
- * offset between `sentAt` (device clock) and `receivedAt` (server clock); we do the same.
+ * With `sentAt`, the device clock is corrected as Segment does: the event happened
+ * (sentAt - deviceTime) before the server received it, deviceTime being originalTimestamp, else
+ * timestamp (server SDKs put the call time there). Without sentAt there is nothing to correct by.
  */
-function eventTime({ timestamp, originalTimestamp, sentAt }: ClientTimes, receivedAt: number): number {
-  if (timestamp !== null) return timestamp;
-  if (originalTimestamp !== null && sentAt !== null) return receivedAt - (sentAt - originalTimestamp);
-  return originalTimestamp ?? receivedAt;
+export function eventTimes(times: ClientTimes, receivedAt: number): { timestamp: number; originalTimestamp: number | null } {
+  const deviceTime = times.originalTimestamp ?? times.timestamp;
+  if (times.sentAt !== null && deviceTime !== null) {
+    return { timestamp: receivedAt - (times.sentAt - deviceTime), originalTimestamp: deviceTime };
+  }
+  return { timestamp: times.timestamp ?? times.originalTimestamp ?? receivedAt, originalTimestamp: times.originalTimestamp };
 }
 
-export function buildTrackEvent(request: TrackRequest, context: BuildContext): StepResult<KeyedRawEvent> {
-  const userId = nonEmpty(request.userId);
-  const anonymousId = nonEmpty(request.anonymousId);
+/** Fills context.ip and context.userAgent from the request, never replacing what the SDK sent. */
+export function enrichContext(context: JsonObject, client: ClientInfo | undefined): JsonObject {
+  const enriched = { ...context };
+  if (enriched.ip == null && client?.ip !== undefined) enriched.ip = client.ip;
+  if (enriched.userAgent == null && client?.userAgent !== undefined) enriched.userAgent = client.userAgent;
+  return enriched;
+}
+
+/** RawEvent has no category field; Segment's destinations read it from the properties too. */
+function propertiesOf(type: CallType, fields: CallFields): JsonObject {
+  const properties = fields.properties ?? {};
+  const category = nonEmpty(fields.category);
+  if ((type === 'page' || type === 'screen') && category !== null && !('category' in properties)) {
+    return { ...properties, category };
+  }
+  return properties;
+}
+
+interface Identity {
+  key: string;
+  userId: string | null;
+  anonymousId: string | null;
+  previousId: string | null;
+}
+
+/** The spec's per-type rules about ids; the partition key is userId, else anonymousId. */
+function identityOf(type: CallType, fields: CallFields, where: string | null): StepResult<Identity> {
+  const userId = nonEmpty(fields.userId);
+  const anonymousId = nonEmpty(fields.anonymousId);
+  if (type === 'alias') {
+    const previousId = nonEmpty(fields.previousId);
+    if (previousId === null) return invalidEvent(where, 'an alias call needs previousId');
+    if (userId === null) return invalidEvent(where, 'an alias call needs userId');
+    return ok({ key: userId, userId, anonymousId, previousId });
+  }
   const key = userId ?? anonymousId;
-  if (key === null) return invalid('either userId or anonymousId is required');
+  if (key === null) return invalidEvent(where, 'either userId or anonymousId is required');
+  return ok({ key, userId, anonymousId, previousId: null });
+}
 
-  const times = parseClientTimes(request);
+function checkTypeRules(type: CallType, fields: CallFields, where: string | null): StepResult<void> {
+  if (fields.type !== undefined && fields.type !== type) {
+    return invalidEvent(where, `the body says type ${JSON.stringify(fields.type)} but this endpoint takes ${type} calls`);
+  }
+  if (type === 'track' && nonEmpty(fields.event) === null) return invalidEvent(where, 'a track call needs an event name');
+  if (type === 'group' && nonEmpty(fields.groupId) === null) return invalidEvent(where, 'a group call needs groupId');
+  return ok(undefined);
+}
+
+export function buildRawEvent(call: Call, context: BuildContext): StepResult<KeyedRawEvent> {
+  const { type, fields, where } = call;
+  const rules = checkTypeRules(type, fields, where);
+  if (rules.type !== 'ok') return rules;
+  const identity = identityOf(type, fields, where);
+  if (identity.type !== 'ok') return identity;
+  const times = parseClientTimes(fields, where);
   if (times.type !== 'ok') return times;
-  const { timestamp, originalTimestamp, sentAt } = times.value;
 
+  const messageId = nonEmpty(fields.messageId);
   return ok({
-    key,
+    key: identity.value.key,
+    clientMessageId: messageId !== null,
     event: {
-      messageId: nonEmpty(request.messageId) ?? context.newMessageId(),
-      type: 'track',
+      messageId: messageId ?? context.newMessageId(),
+      type,
       sourceId: context.sourceId,
-      userId,
-      anonymousId,
-      event: request.event,
-      name: null,
-      previousId: null,
-      groupId: null,
-      propertiesJson: JSON.stringify(request.properties ?? {}),
-      traitsJson: '{}',
-      contextJson: JSON.stringify(request.context ?? {}),
-      integrationsJson: JSON.stringify(request.integrations ?? {}),
-      timestamp: eventTime(times.value, context.receivedAt),
-      originalTimestamp,
-      sentAt,
+      userId: identity.value.userId,
+      anonymousId: identity.value.anonymousId,
+      event: type === 'track' ? nonEmpty(fields.event) : null,
+      name: type === 'page' || type === 'screen' ? nonEmpty(fields.name) : null,
+      previousId: identity.value.previousId,
+      groupId: type === 'group' ? nonEmpty(fields.groupId) : null,
+      propertiesJson: JSON.stringify(propertiesOf(type, fields)),
+      traitsJson: JSON.stringify(fields.traits ?? {}),
+      contextJson: JSON.stringify(enrichContext(fields.context ?? {}, context.client)),
+      integrationsJson: JSON.stringify(fields.integrations ?? {}),
+      ...eventTimes(times.value, context.receivedAt),
+      sentAt: times.value.sentAt,
       receivedAt: context.receivedAt,
     },
   });
+}
+
+/** All or nothing: the first invalid call refuses the whole request, so nothing of it is published. */
+export function buildRawEvents(calls: Call[], context: BuildContext): StepResult<KeyedRawEvent[]> {
+  const events: KeyedRawEvent[] = [];
+  for (const call of calls) {
+    const built = buildRawEvent(call, context);
+    if (built.type !== 'ok') return built;
+    events.push(built.value);
+  }
+  return ok(events);
 }

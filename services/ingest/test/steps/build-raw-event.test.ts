@@ -1,12 +1,23 @@
-import { buildTrackEvent, type BuildContext } from '../../src/steps/build-raw-event';
+import type { CallFields } from '../../src/call-schemas';
+import type { CallType } from '../../src/calls';
+import { buildRawEvent, buildRawEvents, enrichContext, eventTimes, type BuildContext } from '../../src/steps/build-raw-event';
+import type { Call } from '../../src/steps/list-calls';
 
 const receivedAt = Date.parse('2024-05-01T12:00:10.000Z');
 const context: BuildContext = { sourceId: 'source-1', receivedAt, newMessageId: () => 'generated-id' };
 
-describe('buildTrackEvent', () => {
+function single(fields: CallFields, type: CallType = 'track'): Call {
+  return { type, fields, where: null, sizeBytes: 0 };
+}
+
+function errorOf(result: ReturnType<typeof buildRawEvent>): { code: string; message: string } | null {
+  return result.type === 'dlq' ? { code: result.error.code, message: result.error.message } : null;
+}
+
+describe('buildRawEvent', () => {
   it('maps a full Segment track call onto a RawEvent keyed by userId', () => {
-    const result = buildTrackEvent(
-      {
+    const result = buildRawEvent(
+      single({
         userId: 'user-1',
         anonymousId: 'anon-1',
         event: 'Order Completed',
@@ -15,13 +26,14 @@ describe('buildTrackEvent', () => {
         integrations: { All: true },
         timestamp: '2024-05-01T12:00:00.000Z',
         messageId: 'm-1',
-      },
+      }),
       context,
     );
     expect(result).toEqual({
       type: 'ok',
       value: {
         key: 'user-1',
+        clientMessageId: true,
         event: {
           messageId: 'm-1',
           type: 'track',
@@ -46,10 +58,11 @@ describe('buildTrackEvent', () => {
   });
 
   it('keys by anonymousId, generates a messageId and fills empty JSON objects', () => {
-    const result = buildTrackEvent({ anonymousId: 'anon-1', event: 'Viewed' }, context);
+    const result = buildRawEvent(single({ anonymousId: 'anon-1', event: 'Viewed' }), context);
     expect(result.type).toBe('ok');
     if (result.type !== 'ok') return;
     expect(result.value.key).toBe('anon-1');
+    expect(result.value.clientMessageId).toBe(false);
     expect(result.value.event).toMatchObject({
       messageId: 'generated-id',
       userId: null,
@@ -60,27 +73,100 @@ describe('buildTrackEvent', () => {
     });
   });
 
+  it('treats null fields, as browser SDKs send them, as absent', () => {
+    const result = buildRawEvent(
+      single({ userId: null, anonymousId: 'anon-1', messageId: null, properties: null, context: null }, 'page'),
+      context,
+    );
+    expect(result.type === 'ok' && result.value.event).toMatchObject({ userId: null, messageId: 'generated-id', name: null });
+  });
+
   it('corrects the device clock with sentAt when no timestamp is given', () => {
-    const result = buildTrackEvent(
-      {
-        userId: 'u',
-        event: 'e',
-        originalTimestamp: '2024-05-01T11:59:00.000Z',
-        sentAt: '2024-05-01T11:59:30.000Z',
-      },
+    const result = buildRawEvent(
+      single({ userId: 'u', event: 'e', originalTimestamp: '2024-05-01T11:59:00.000Z', sentAt: '2024-05-01T11:59:30.000Z' }),
       context,
     );
     expect(result.type === 'ok' && result.value.event.timestamp).toBe(receivedAt - 30_000);
     expect(result.type === 'ok' && result.value.event.sentAt).toBe(Date.parse('2024-05-01T11:59:30.000Z'));
+    expect(result.type === 'ok' && result.value.event.originalTimestamp).toBe(Date.parse('2024-05-01T11:59:00.000Z'));
   });
 
   it('refuses an event with neither userId nor anonymousId', () => {
-    const result = buildTrackEvent({ userId: '', event: 'e' }, context);
-    expect(result.type === 'dlq' && result.error.code).toBe('invalid_event');
+    expect(errorOf(buildRawEvent(single({ userId: '', event: 'e' }), context))).toEqual({
+      code: 'invalid_event',
+      message: 'either userId or anonymousId is required',
+    });
   });
 
   it('refuses a timestamp that is not a date', () => {
-    const result = buildTrackEvent({ userId: 'u', event: 'e', sentAt: 'yesterday' }, context);
-    expect(result.type === 'dlq' && result.error.message).toMatch(/sentAt/);
+    expect(errorOf(buildRawEvent(single({ userId: 'u', event: 'e', sentAt: 'yesterday' }), context))?.message).toMatch(/sentAt/);
+  });
+
+  it.each<[string, CallType, CallFields, string]>([
+    ['a track call without event', 'track', { userId: 'u' }, 'a track call needs an event name'],
+    ['a group call without groupId', 'group', { userId: 'u' }, 'a group call needs groupId'],
+    ['an alias call without previousId', 'alias', { userId: 'u' }, 'an alias call needs previousId'],
+    ['an alias call without userId', 'alias', { anonymousId: 'a', previousId: 'p' }, 'an alias call needs userId'],
+    ['an identify call without ids', 'identify', { traits: { a: 1 } }, 'either userId or anonymousId is required'],
+    ['a body whose type is not the endpoint', 'track', { type: 'identify', userId: 'u', event: 'e' }, 'the body says type "identify" but this endpoint takes track calls'],
+  ])('refuses %s, naming the batch item', (_label, type, fields, message) => {
+    const call: Call = { type, fields, where: 'event 4', sizeBytes: 0 };
+    expect(errorOf(buildRawEvent(call, context))).toEqual({ code: 'invalid_event', message: `event 4: ${message}` });
+  });
+
+  it('keeps each type’s own fields: name for page and screen, groupId for group, previousId for alias', () => {
+    const page = buildRawEvent(single({ anonymousId: 'a', name: 'Pricing', category: 'Docs', event: 'ignored' }, 'page'), context);
+    expect(page.type === 'ok' && page.value.event).toMatchObject({ name: 'Pricing', event: null, propertiesJson: '{"category":"Docs"}' });
+    const group = buildRawEvent(single({ userId: 'u', groupId: 'acme', traits: { plan: 'pro' } }, 'group'), context);
+    expect(group.type === 'ok' && group.value.event).toMatchObject({ groupId: 'acme', traitsJson: '{"plan":"pro"}' });
+    const alias = buildRawEvent(single({ userId: 'u', previousId: 'anon-9' }, 'alias'), context);
+    expect(alias.type === 'ok' && alias.value).toMatchObject({ key: 'u', event: { previousId: 'anon-9', userId: 'u' } });
+  });
+
+  it('adds the client ip and user agent to the context without replacing what the SDK sent', () => {
+    const client = { ip: '198.51.100.7', userAgent: 'Mozilla/5.0' };
+    const filled = buildRawEvent(single({ userId: 'u', event: 'e' }), { ...context, client });
+    expect(filled.type === 'ok' && JSON.parse(filled.value.event.contextJson)).toEqual(client);
+    const kept = buildRawEvent(single({ userId: 'u', event: 'e', context: { ip: '0.0.0.0', userAgent: 'sdk' } }), { ...context, client });
+    expect(kept.type === 'ok' && JSON.parse(kept.value.event.contextJson)).toEqual({ ip: '0.0.0.0', userAgent: 'sdk' });
+  });
+});
+
+describe('buildRawEvents', () => {
+  it('is all or nothing: the first invalid call refuses the request', () => {
+    const calls: Call[] = [
+      { type: 'track', fields: { userId: 'u', event: 'a' }, where: 'event 0', sizeBytes: 0 },
+      { type: 'track', fields: { userId: 'u' }, where: 'event 1', sizeBytes: 0 },
+    ];
+    expect(buildRawEvents(calls, context)).toMatchObject({ type: 'dlq', error: { message: 'event 1: a track call needs an event name' } });
+    expect(buildRawEvents(calls.slice(0, 1), context)).toMatchObject({ type: 'ok', value: [{ key: 'u' }] });
+  });
+});
+
+describe('eventTimes', () => {
+  const times = (timestamp: number | null, originalTimestamp: number | null, sentAt: number | null) => ({
+    timestamp,
+    originalTimestamp,
+    sentAt,
+  });
+
+  it.each([
+    ['no client time: the server time', times(null, null, null), { timestamp: 5_000, originalTimestamp: null }],
+    ['timestamp only: kept', times(1_000, null, null), { timestamp: 1_000, originalTimestamp: null }],
+    ['originalTimestamp only: kept', times(null, 1_000, null), { timestamp: 1_000, originalTimestamp: 1_000 }],
+    ['timestamp and sentAt: corrected', times(1_000, null, 1_500), { timestamp: 4_500, originalTimestamp: 1_000 }],
+    ['originalTimestamp and sentAt: corrected', times(null, 1_000, 3_000), { timestamp: 3_000, originalTimestamp: 1_000 }],
+    ['sentAt only: the server time', times(null, null, 3_000), { timestamp: 5_000, originalTimestamp: null }],
+  ])('%s', (_label, clientTimes, expected) => {
+    expect(eventTimes(clientTimes, 5_000)).toEqual(expected);
+  });
+});
+
+describe('enrichContext', () => {
+  it('fills null values and leaves the rest alone', () => {
+    expect(enrichContext({ ip: null, locale: 'fr' }, { ip: '192.0.2.1', userAgent: undefined })).toEqual({
+      ip: '192.0.2.1',
+      locale: 'fr',
+    });
   });
 });

@@ -1,0 +1,58 @@
+import { checkSizes } from '../../src/steps/check-sizes';
+import { bodyWriteKey, listCalls } from '../../src/steps/list-calls';
+
+describe('listCalls', () => {
+  it('turns a single call into one call of the endpoint’s type', () => {
+    const calls = listCalls({ kind: 'single', type: 'identify', body: { userId: 'u', traits: { a: 'é' } } });
+    expect(calls).toEqual([
+      { type: 'identify', fields: { userId: 'u', traits: { a: 'é' } }, where: null, sizeBytes: Buffer.byteLength('{"userId":"u","traits":{"a":"é"}}') },
+    ]);
+  });
+
+  it('applies the batch’s context, integrations and sentAt to each call, the call’s own values winning', () => {
+    const calls = listCalls({
+      kind: 'batch',
+      body: {
+        batch: [
+          { type: 'track', userId: 'u', event: 'a', context: { locale: 'fr' } },
+          { type: 'page', anonymousId: 'x', sentAt: '2024-01-01T00:00:00Z', integrations: { All: false } },
+        ],
+        context: { locale: 'en', library: { name: 'sdk' } },
+        integrations: { All: true, Mixpanel: false },
+        sentAt: '2024-05-01T00:00:00Z',
+      },
+    });
+    expect(calls.map((call) => [call.type, call.where, call.fields.context, call.fields.integrations, call.fields.sentAt])).toEqual([
+      ['track', 'event 0', { locale: 'fr', library: { name: 'sdk' } }, { All: true, Mixpanel: false }, '2024-05-01T00:00:00Z'],
+      ['page', 'event 1', { locale: 'en', library: { name: 'sdk' } }, { All: false, Mixpanel: false }, '2024-01-01T00:00:00Z'],
+    ]);
+  });
+
+  it('reads the body write key of single calls and batches', () => {
+    expect(bodyWriteKey({ kind: 'single', type: 'track', body: { writeKey: 'wk-1' } })).toBe('wk-1');
+    expect(bodyWriteKey({ kind: 'batch', body: { batch: [], writeKey: 'wk-2' } })).toBe('wk-2');
+  });
+});
+
+describe('checkSizes', () => {
+  it('names the first event over 32 KB with its size', () => {
+    const calls = listCalls({
+      kind: 'batch',
+      body: { batch: [{ type: 'track', event: 'small' }, { type: 'track', event: 'big', properties: { blob: 'x'.repeat(40_000) } }] },
+    });
+    const result = checkSizes(calls);
+    expect(result).toMatchObject({
+      type: 'dlq',
+      error: { code: 'event_too_large', message: `event 1 is ${calls[1]?.sizeBytes} bytes; the limit is 32768 bytes per event` },
+    });
+  });
+
+  it('admits an event of exactly 32 KB', () => {
+    const [call] = listCalls({ kind: 'single', type: 'track', body: { event: 'e' } });
+    if (call === undefined) throw new Error('no call');
+    expect(checkSizes([{ ...call, sizeBytes: 32_768 }]).type).toBe('ok');
+    expect(checkSizes([{ ...call, sizeBytes: 32_769 }])).toMatchObject({
+      error: { message: 'the event is 32769 bytes; the limit is 32768 bytes per event' },
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { CjoError } from '@cjo/errors';
+import { createMemoryKv, type Kv } from '@cjo/kv';
+import { dedupeKey, kvDedupeStore, type DedupeStore } from '../../src/dedupe-store';
+import type { KeyedRawEvent } from '../../src/steps/build-raw-event';
+import { publishOnce, type PublishOnceDeps } from '../../src/steps/publish-once';
+
+function keyed(messageId: string, clientMessageId = true): KeyedRawEvent {
+  return {
+    key: 'u',
+    clientMessageId,
+    event: {
+      messageId,
+      type: 'track',
+      sourceId: 'source-1',
+      userId: 'u',
+      anonymousId: null,
+      event: 'e',
+      name: null,
+      previousId: null,
+      groupId: null,
+      propertiesJson: '{}',
+      traitsJson: '{}',
+      contextJson: '{}',
+      integrationsJson: '{}',
+      timestamp: 1,
+      originalTimestamp: null,
+      sentAt: null,
+      receivedAt: 1,
+    },
+  };
+}
+
+describe('publishOnce', () => {
+  let kv: Kv;
+  let dedupe: DedupeStore;
+  let published: string[][];
+  let tokens: number;
+
+  beforeEach(() => {
+    kv = createMemoryKv();
+    dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
+    published = [];
+    tokens = 0;
+  });
+
+  function deps(publish?: PublishOnceDeps['publish']): PublishOnceDeps {
+    return {
+      dedupe,
+      newId: () => `token-${(tokens += 1)}`,
+      publish:
+        publish ??
+        (async (events) => {
+          published.push(events.map((event) => event.event.messageId));
+        }),
+    };
+  }
+
+  it('publishes new events in one call and marks them done', async () => {
+    const result = await publishOnce(deps(), 'source-1', [keyed('a'), keyed('b')]);
+    expect(result).toEqual({ type: 'ok', value: { published: 2, deduplicated: 0, inFlight: [], unconfirmed: [] } });
+    expect(published).toEqual([['a', 'b']]);
+    await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBe('done');
+  });
+
+  it('skips messageIds already done and repeats inside the request', async () => {
+    await publishOnce(deps(), 'source-1', [keyed('a')]);
+    const result = await publishOnce(deps(), 'source-1', [keyed('a'), keyed('b'), keyed('b'), keyed('c')]);
+    expect(result).toMatchObject({ type: 'ok', value: { published: 2, deduplicated: 2 } });
+    expect(published).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('keeps sources apart: the same messageId from another source is published', async () => {
+    await publishOnce(deps(), 'source-1', [keyed('a')]);
+    await publishOnce(deps(), 'source-2', [keyed('a')]);
+    expect(published).toEqual([['a'], ['a']]);
+  });
+
+  it('never claims generated messageIds', async () => {
+    await publishOnce(deps(), 'source-1', [keyed('generated-1', false)]);
+    await expect(kv.get(dedupeKey('source-1', 'generated-1'))).resolves.toBeNull();
+    expect(published).toEqual([['generated-1']]);
+  });
+
+  it('releases its claims when the publish fails, so the retry publishes', async () => {
+    const outage = new CjoError('bus_unavailable', 'down', { retriable: true });
+    const failed = await publishOnce(deps(() => Promise.reject(outage)), 'source-1', [keyed('a')]);
+    expect(failed).toEqual({ type: 'retry', error: outage });
+    await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBeNull();
+    await publishOnce(deps(), 'source-1', [keyed('a')]);
+    expect(published).toEqual([['a']]);
+  });
+
+  it('reports messageIds another request holds and publishes the rest', async () => {
+    await dedupe.claim('source-1', 'busy', 'another-request');
+    const result = await publishOnce(deps(), 'source-1', [keyed('busy'), keyed('free')]);
+    expect(result).toMatchObject({ type: 'ok', value: { published: 1, inFlight: ['busy'] } });
+    expect(published).toEqual([['free']]);
+  });
+
+  it('never releases a claim it does not own', async () => {
+    await dedupe.claim('source-1', 'a', 'owner');
+    await dedupe.release('source-1', 'a', 'someone-else');
+    await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBe('pending:owner');
+  });
+
+  it('asks for a retry and releases what it claimed when the Kv fails halfway', async () => {
+    const outage = new CjoError('kv_unavailable', 'redis down', { retriable: true });
+    const flaky: DedupeStore = {
+      ...dedupe,
+      claim: (sourceId, messageId, token) => (messageId === 'b' ? Promise.reject(outage) : dedupe.claim(sourceId, messageId, token)),
+    };
+    const result = await publishOnce({ ...deps(), dedupe: flaky }, 'source-1', [keyed('a'), keyed('b')]);
+    expect(result).toEqual({ type: 'retry', error: outage });
+    expect(published).toEqual([]);
+    await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBeNull();
+  });
+
+  it('still succeeds when the done marker cannot be written, reporting it', async () => {
+    const outage = new CjoError('kv_unavailable', 'redis down', { retriable: true });
+    const result = await publishOnce({ ...deps(), dedupe: { ...dedupe, confirm: () => Promise.reject(outage) } }, 'source-1', [
+      keyed('a'),
+    ]);
+    expect(result).toEqual({ type: 'ok', value: { published: 1, deduplicated: 0, inFlight: [], unconfirmed: [outage] } });
+  });
+});
+
+describe('kvDedupeStore', () => {
+  it('lets a claim expire, so a request after a crash can claim again', async () => {
+    let now = 0;
+    const kv = createMemoryKv({ now: () => now });
+    const dedupe = kvDedupeStore(kv, { pendingTtlMs: 1_000, doneTtlMs: 60_000 });
+    await expect(dedupe.claim('s', 'm', 'crashed')).resolves.toBe('claimed');
+    await expect(dedupe.claim('s', 'm', 'retry')).resolves.toBe('in_flight');
+    now = 1_001;
+    await expect(dedupe.claim('s', 'm', 'retry')).resolves.toBe('claimed');
+    await dedupe.confirm('s', 'm');
+    await expect(dedupe.claim('s', 'm', 'later')).resolves.toBe('done');
+    now = 61_002;
+    await expect(dedupe.claim('s', 'm', 'after-window')).resolves.toBe('claimed');
+  });
+});
