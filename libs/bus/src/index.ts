@@ -24,5 +24,10 @@ export {
 } from './typed-records';
 export { type RecordConsumer, type RecordConsumerOptions, createRecordConsumer } from './record-consumer';
 export { partitionForKey } from './partition';
-export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './kafka/kafka-bus';
+export {
+  createKafkaBus,
+  type KafkaBusOptions,
+  type KafkaConsumerTuning,
+  type ProducerRequest,
+} from './kafka/kafka-bus';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/memory-bus';

@@ -50,6 +50,36 @@ describeWithInfra(['redis'], 'createRedisKv', () => {
       }
     });
 
+    it('answers each command of one auto-pipelined tick on its own, a failing one included', async () => {
+      const kv = createRedisKv({ url, prefix });
+      try {
+        await kv.set('pipelined:text', 'hello');
+        // Issued in one tick, these leave as one pipeline.
+        const [failed, ...answers] = await Promise.all([
+          kv.incrBy('pipelined:text', 1).catch((err: unknown) => err),
+          kv.set('pipelined:a', '1'),
+          kv.incrBy('pipelined:n', 5, 60_000),
+          kv.get('pipelined:missing'),
+          kv.set('pipelined:a', '2', { onlyIfAbsent: true }),
+          kv.get('pipelined:a'),
+        ]);
+        expect(failed).toMatchObject({ code: 'kv_command_failed', retriable: false });
+        expect(answers).toEqual([true, 5, null, false, '1']);
+        expect(await admin.pttl(`${prefix}pipelined:n`)).toBeGreaterThan(0);
+      } finally {
+        await kv.close();
+      }
+    });
+
+    it('sends the commands issued before close() ahead of QUIT', async () => {
+      const kv = createRedisKv({ url, prefix });
+      await kv.get('warm-up');
+      const written = kv.set('before-close', 'v');
+      await kv.close();
+      await expect(written).resolves.toBe(true);
+      expect(await admin.get(`${prefix}before-close`)).toBe('v');
+    });
+
     it('fails with a retriable kv_unavailable when Redis cannot be reached', async () => {
       const kv = createRedisKv({ url: 'redis://127.0.0.1:1', prefix, maxRetriesPerRequest: 1 });
       try {

@@ -7,6 +7,8 @@ import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } fr
 import { toBusError } from './kafka-errors';
 import { pinoLogCreator } from './kafka-log';
 import { startKafkaSubscription } from './kafka-subscription';
+import type { TopicBatch } from './produce-request';
+import { createPublishBatcher } from './publish-batcher';
 import { waitForTopicLeaders } from './topic-leaders';
 
 export interface KafkaBusOptions {
@@ -22,6 +24,23 @@ export interface KafkaBusOptions {
   consumer?: Partial<KafkaConsumerTuning>;
   /** Where the bus reports its traffic (see createBusMetrics); nothing is recorded when omitted. */
   metrics?: BusMetrics;
+  /** Most records that concurrent publishes put in one shared produce request (default 10,000). */
+  maxRequestMessages?: number;
+  /**
+   * Most bytes of keys, values and headers in one shared produce request (default 1,000,000: the broker
+   * refuses a record batch above max.message.bytes, 1 MiB by default). A single larger publish still goes, alone.
+   */
+  maxRequestBytes?: number;
+  /** Called for every request the producer sends to a broker (kafkajs request instrumentation), e.g. to count them. */
+  onProducerRequest?: (request: ProducerRequest) => void;
+}
+
+/** A request the producer sent: `apiName` is `Produce` for records, `Metadata` and others for housekeeping. */
+export interface ProducerRequest {
+  apiName: string;
+  /** Bytes on the wire. */
+  size: number;
+  durationMs: number;
 }
 
 /** Defaults suit a single-node development broker: quick group joins and short polls. */
@@ -65,6 +84,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     createPartitioner: Partitioners.DefaultPartitioner,
     retry,
   });
+  const { onProducerRequest } = options;
+  if (onProducerRequest !== undefined) {
+    producer.on(producer.events.REQUEST, ({ payload }) =>
+      onProducerRequest({ apiName: payload.apiName, size: payload.size, durationMs: payload.duration }),
+    );
+  }
   const admin = kafka.admin({ retry });
   const connectProducer = connectOnce(() => producer.connect());
   const connectAdmin = connectOnce(() => admin.connect());
@@ -75,21 +100,33 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (closed !== undefined) throw new CjoError('bus_closed', 'the bus is closed');
   };
 
+  const sendRequest = async (batches: TopicBatch[]): Promise<void> => {
+    try {
+      await connectProducer();
+      await producer.sendBatch({
+        acks: -1,
+        timeout: requestTimeout,
+        topicMessages: batches.map(({ topic, messages }) => ({
+          topic,
+          messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
+        })),
+      });
+    } catch (err) {
+      throw toBusError(err, `publish to ${batches.map((batch) => batch.topic).join(', ')}`);
+    }
+  };
+  // Concurrent publishes wait for the request in flight and share the next one instead of each
+  // making its own (see publish-batcher.ts for failures and order).
+  const batcher = createPublishBatcher({
+    send: sendRequest,
+    limits: { maxMessages: options.maxRequestMessages ?? 10_000, maxBytes: options.maxRequestBytes ?? 1_000_000 },
+  });
+
   // Subscriptions send DLQ records through this directly: while close() drains them the
   // bus already refuses callers, but a record finishing on the DLQ must still get there.
   const send = async (topic: string, messages: OutgoingMessage[]): Promise<void> => {
     if (messages.length === 0) return;
-    try {
-      await connectProducer();
-      await producer.send({
-        topic,
-        acks: -1,
-        timeout: requestTimeout,
-        messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
-      });
-    } catch (err) {
-      throw toBusError(err, `publish to ${topic}`);
-    }
+    await batcher.publish(topic, messages);
   };
 
   // close() may have started while the consumer was joining; it must not outlive the bus.
@@ -151,6 +188,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     close(): Promise<void> {
       closed ??= (async () => {
         await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+        // Flushes rather than refuses: every publish accepted before close() (and every DLQ record of the
+        // subscriptions that just stopped) is sent and settles as usual before the producer disconnects.
+        await batcher.drain();
         await Promise.all([
           producer.disconnect().catch((err: unknown) => logger.warn({ err }, 'producer disconnect failed')),
           admin.disconnect().catch((err: unknown) => logger.warn({ err }, 'admin disconnect failed')),
