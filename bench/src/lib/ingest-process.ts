@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@cjo/testkit';
 
 export const repoRoot = resolve(__dirname, '../../..');
 
@@ -17,18 +17,6 @@ export interface IngestProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * Runs services/ingest/src/main.ts as its own Node process (as the e2e tests
  * do), listening on loopback only, and waits for /health/ready.
@@ -38,7 +26,7 @@ export async function startIngestProcess(options: {
   nodeArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<IngestProcess> {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'services/ingest/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },

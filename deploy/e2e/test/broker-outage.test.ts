@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createKafkaBus, subscribeRecords, type Subscription } from '@cjo/bus';
 import { createContract } from '@cjo/contract';
 import { createLogger } from '@cjo/log';
-import { describeWithInfra, uniqueName, waitFor } from '@cjo/testkit';
+import { describeWithInfra, freePort, uniqueName, waitFor } from '@cjo/testkit';
 import { removeNamespace } from './infra-cleanup';
 import { createSource } from './platform-client';
 import { privateBroker, type PrivateBroker } from './private-broker';
-import { freePort, startServiceProcess, type ServiceProcess } from './service-process';
+import { startServiceProcess, type ServiceProcess } from './service-process';
 
 const adminToken = 'broker-outage-admin-token';
 
@@ -22,7 +22,7 @@ describeWithInfra(['postgres', 'redis'], 'ingest while its Kafka broker goes awa
   let subscription: Subscription | undefined;
 
   beforeAll(async () => {
-    broker = privateBroker(await freePort(), await freePort());
+    broker = privateBroker(await freePort('127.0.0.1'), await freePort('127.0.0.1'));
     await broker.start();
   }, 150_000);
 

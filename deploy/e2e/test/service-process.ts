@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { waitFor } from '@cjo/testkit';
+import { freePort, waitFor } from '@cjo/testkit';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -17,25 +16,13 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * Runs `services/<name>/src/main.ts` as its own Node process (TypeScript through
  * tsx's loader, so signals reach the service itself) and waits until its
  * /health/ready answers 200.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: repoRoot,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

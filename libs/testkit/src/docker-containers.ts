@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import type { Candidate } from './discover-infra';
 import type { ProbeOutcome } from './discovery';
 import type { InfraService } from './infra-flags';
 import type { StartedResource } from './started-resources';
 import { errorText, withTimeout } from './with-timeout';
+import { freePort } from './free-port';
 
 export const containerImages: Record<InfraService, string> = {
   kafka: 'apache/kafka:3.9.1',
@@ -24,19 +24,6 @@ export async function dockerEngine(): Promise<ProbeOutcome> {
   } catch (err) {
     return { ok: false, reason: `no Docker engine (${errorText(err)})` };
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function startKafka(host: string): Promise<{ id: string; url: string }> {

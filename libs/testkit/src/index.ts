@@ -4,3 +4,4 @@ export { type WaitForOptions, waitFor } from './wait-for';
 export { dropPgSchema } from './drop-pg-schema';
 export { type InfraService } from './infra-flags';
 export { describeWithInfra } from './describe-with-infra';
+export { freePort } from './free-port';
