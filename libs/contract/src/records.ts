@@ -41,6 +41,60 @@ export interface ProfileChanged {
   changedAt: number;
 }
 
+export interface Identifier {
+  type: string;
+  value: string;
+}
+
+export interface IdentityMerged {
+  mergeId: string;
+  survivorProfileId: string;
+  mergedProfileId: string;
+  /** The identifiers that moved from the merged profile to the survivor. */
+  identifiers: Identifier[];
+  /** The identifiers of the triggering event that tied the two profiles together. */
+  linkingIdentifiers: Identifier[];
+  messageId: string | null;
+  reason: string;
+  mergedAt: number;
+}
+
+export interface IdentitySplit {
+  splitId: string;
+  fromProfileId: string;
+  newProfileId: string;
+  identifiers: Identifier[];
+  /** The merge this split undoes, when it undoes one. */
+  mergeId: string | null;
+  reason: string;
+  splitAt: number;
+}
+
+/** Exactly one field is set. */
+export interface IdentityChanged {
+  merged: IdentityMerged | null;
+  split: IdentitySplit | null;
+}
+
+export interface SegmentMembershipChanged {
+  segmentId: string;
+  profileId: string;
+  /** entered | exited */
+  change: string;
+  /** event | window_expired | backfill | segment_changed | profile_merged | profile_split | profile_deleted */
+  cause: string;
+  messageId: string | null;
+  segmentVersion: number;
+  changedAt: number;
+}
+
+export interface ProfileDeleted {
+  deletionId: string;
+  profileId: string;
+  identifiers: Identifier[];
+  deletedAt: number;
+}
+
 export interface ContentCandidate {
   contentId: string;
   destination: string | null;
@@ -95,6 +149,9 @@ export interface TopicValues {
   rawEvents: RawEvent;
   resolvedEvents: ResolvedEvent;
   profileChanges: ProfileChanged;
+  identityChanges: IdentityChanged;
+  segmentMemberships: SegmentMembershipChanged;
+  profileDeletions: ProfileDeleted;
   decisionRequests: DecisionRequested;
   decisions: Decision;
   deliveryOutcomes: DeliveryOutcome;

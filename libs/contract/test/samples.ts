@@ -34,6 +34,37 @@ export const samples: TopicValues = {
     ],
     changedAt: 1_700_000_000_600,
   },
+  identityChanges: {
+    merged: {
+      mergeId: 'merge-1',
+      survivorProfileId: 'prof-1',
+      mergedProfileId: 'prof-2',
+      identifiers: [{ type: 'anonymousId', value: 'anon-1' }],
+      linkingIdentifiers: [
+        { type: 'userId', value: 'user-1' },
+        { type: 'anonymousId', value: 'anon-1' },
+      ],
+      messageId: 'msg-1',
+      reason: 'identify linked anonymousId anon-1 to userId user-1',
+      mergedAt: 1_700_000_000_610,
+    },
+    split: null,
+  },
+  segmentMemberships: {
+    segmentId: 'seg-1',
+    profileId: 'prof-1',
+    change: 'entered',
+    cause: 'event',
+    messageId: 'msg-1',
+    segmentVersion: 2,
+    changedAt: 1_700_000_000_620,
+  },
+  profileDeletions: {
+    deletionId: 'del-req-1',
+    profileId: 'prof-1',
+    identifiers: [{ type: 'userId', value: 'user-1' }],
+    deletedAt: 1_700_000_000_630,
+  },
   decisionRequests: {
     requestId: 'req-1',
     journeyId: 'jrn-1',
