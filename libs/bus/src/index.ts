@@ -1,4 +1,5 @@
 export type {
+  BatchMessageHandler,
   Bus,
   ConsumeOptions,
   HandlerResult,
@@ -18,6 +19,8 @@ export { type StepResult, ok, drop, dlq, retry, toHandlerResult, fromError, atte
 export {
   type TopicCodec,
   type TypedRecord,
+  type DecodedRecord,
+  type RecordBatchHandler,
   type SubscribeRecordsOptions,
   publishRecords,
   subscribeRecords,

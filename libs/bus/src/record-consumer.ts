@@ -1,17 +1,10 @@
 import { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
-import { subscribeRecords, type SubscribeRecordsOptions, type TopicCodec } from './typed-records';
-import type { Bus, RetryPolicy, Subscription } from './types';
+import { subscribeRecords, type SubscribeRecordsOptions } from './typed-records';
+import type { Bus, Subscription } from './types';
 
-export interface RecordConsumerOptions<T> {
-  /** Names the consumer in errors and log lines (usually the service's name). */
-  name: string;
-  groupId: string;
-  codec: TopicCodec<T>;
-  handler: SubscribeRecordsOptions<T>['handler'];
-  logger?: Logger;
-  retry?: Partial<RetryPolicy>;
-}
+/** What a service consumer subscribes with; `name` names it in errors and log lines (usually the service's name). */
+export type RecordConsumerOptions<T> = SubscribeRecordsOptions<T> & { name: string; logger?: Logger };
 
 /** One service consumer as a lifecycle sees it: started once, stopped once. */
 export interface RecordConsumer {
@@ -38,12 +31,8 @@ export function createRecordConsumer<T>(bus: Bus, options: RecordConsumerOptions
       if (subscription !== undefined || stopped !== undefined) {
         throw new CjoError('consumer_state', `the ${name} consumer was already started or stopped`);
       }
-      subscription = subscribeRecords(bus, {
-        groupId,
-        codec,
-        handler: options.handler,
-        ...(options.retry === undefined ? {} : { retry: options.retry }),
-      });
+      const { name: _name, logger: _logger, ...subscribeOptions } = options;
+      subscription = subscribeRecords(bus, subscribeOptions);
       active = await subscription;
       logger?.info({ groupId, topic: codec.topic }, `${name} consumer started`);
     },

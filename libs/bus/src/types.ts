@@ -46,6 +46,12 @@ export type HandlerResult =
 
 export type MessageHandler = (message: IncomingMessage) => Promise<HandlerResult>;
 
+/**
+ * Handles consecutive records of one partition, in offset order, and returns exactly one result per
+ * record, in the same order. See processBatch for how the runner acts on them.
+ */
+export type BatchMessageHandler = (messages: IncomingMessage[]) => Promise<HandlerResult[]>;
+
 export interface RetryPolicy {
   /** Attempts in all, the first included, before a retriable failure goes to the DLQ. */
   maxAttempts: number;
@@ -53,16 +59,27 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-export interface ConsumeOptions {
+interface CommonConsumeOptions {
   groupId: string;
   topics: string[];
-  handler: MessageHandler;
   /** A new group starts at the earliest offset (default true: nothing is skipped). */
   fromBeginning?: boolean;
   retry?: Partial<RetryPolicy>;
   /** How many partitions one subscription works on at the same time (default 1). Order holds per partition. */
   partitionsConsumedConcurrently?: number;
 }
+
+/** A subscription runs either one record at a time (`handler`) or batches of records (`batchHandler`). */
+export type ConsumeOptions = CommonConsumeOptions &
+  (
+    | { handler: MessageHandler; batchHandler?: never; maxBatchSize?: never }
+    | {
+        batchHandler: BatchMessageHandler;
+        handler?: never;
+        /** Most records per handler call (default 500). */
+        maxBatchSize?: number;
+      }
+  );
 
 /**
  * running: fetching and processing. paused: pause() holds delivery on purpose.

@@ -3,6 +3,7 @@ import { describeWithInfra, uniqueName, waitFor } from '@cjo/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createBusMetrics, createKafkaBus, createRecordConsumer, dlqTopicOf, partitionForKey } from '../src';
+import { describeBatchContract } from './batch-contract';
 import { describeBusContract } from './bus-contract';
 import { metricValue } from './metric-value';
 
@@ -21,6 +22,9 @@ async function deleteTopics(topics: string[]): Promise<void> {
 
 describeWithInfra(['kafka'], 'kafka bus', () => {
   describeBusContract('kafka', () => createKafkaBus({ brokers, clientId: 'bus-contract-test', logger }), {
+    deleteTopics,
+  });
+  describeBatchContract('kafka', () => createKafkaBus({ brokers, clientId: 'bus-batch-contract-test', logger }), {
     deleteTopics,
   });
 

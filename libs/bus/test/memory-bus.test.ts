@@ -2,9 +2,11 @@ import { CjoError } from '@cjo/errors';
 import { createLogger } from '@cjo/log';
 import { uniqueName, waitFor } from '@cjo/testkit';
 import { type MemoryBus, createMemoryBus } from '../src';
+import { describeBatchContract } from './batch-contract';
 import { describeBusContract } from './bus-contract';
 
 describeBusContract('in-memory', () => createMemoryBus());
+describeBatchContract('in-memory', () => createMemoryBus());
 
 describe('memory bus', () => {
   let bus: MemoryBus;

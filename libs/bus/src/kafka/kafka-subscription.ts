@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs
 import { resolveRetryPolicy, waitInterruptibly } from '../backoff';
 import type { BusMetrics } from '../bus-metrics';
 import { trackConsumerLag } from '../consumer-lag';
-import { processMessage } from '../process-message';
+import { batchHandlerOf, processBatch } from '../process-message';
 import { healthOf } from '../subscription-health';
 import type { ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, SubscriptionHealth } from '../types';
 import { toBusError } from './kafka-errors';
@@ -27,7 +27,7 @@ export interface KafkaSubscriptionDeps {
 
 /**
  * Runs a consumer with manual commits: a record's offset is resolved only once
- * processMessage says it is done, and committed at batch end, periodically in long
+ * processBatch says it is done, and committed at batch end, periodically in long
  * batches, and when stopping.
  */
 export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promise<Subscription> {
@@ -81,35 +81,43 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps): Promi
   const isPaused = (topic: string, partition: number): boolean =>
     consumer.paused().some((paused) => paused.topic === topic && paused.partitions.includes(partition));
 
+  const { handler, maxBatchSize } = batchHandlerOf(options);
+
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     let lastCommit = Date.now();
     const firstOffset = batch.firstOffset();
     // Reported before the first record, so a partition stuck on a slow or retried record shows its lag.
     if (firstOffset !== null) lag.report(batch.topic, batch.partition, lagOf(batch.highWatermark, BigInt(firstOffset)));
-    for (const kafkaMessage of batch.messages) {
+    for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
       const interrupted =
         !payload.isRunning() || payload.isStale() || stopping.signal.aborted || isPaused(batch.topic, batch.partition);
       if (interrupted) break;
-      const message = toIncomingMessage(batch.topic, batch.partition, kafkaMessage);
-      const outcome = await processMessage(message, {
-        handler: options.handler,
-        groupId: options.groupId,
-        metrics: deps.metrics,
-        retry,
-        publish: deps.publish,
-        logger,
-        wait: (ms) =>
-          waitInterruptibly(ms, {
-            signal: stopping.signal,
-            heartbeat: () => payload.heartbeat(),
-            heartbeatEveryMs: settings.heartbeatIntervalMs,
-          }),
-      });
+      const chunk = batch.messages.slice(start, start + maxBatchSize);
+      const done = await processBatch(
+        chunk.map((kafkaMessage) => toIncomingMessage(batch.topic, batch.partition, kafkaMessage)),
+        {
+          handler,
+          groupId: options.groupId,
+          metrics: deps.metrics,
+          retry,
+          publish: deps.publish,
+          logger,
+          wait: (ms) =>
+            waitInterruptibly(ms, {
+              signal: stopping.signal,
+              heartbeat: () => payload.heartbeat(),
+              heartbeatEveryMs: settings.heartbeatIntervalMs,
+            }),
+        },
+      );
+      const lastDone = chunk[done - 1];
+      if (lastDone !== undefined) {
+        payload.resolveOffset(lastDone.offset);
+        lag.report(batch.topic, batch.partition, lagOf(batch.highWatermark, BigInt(lastDone.offset) + 1n));
+      }
       // Unresolved records are fetched again: by this consumer after a pause, by the next owner after a stop.
-      if (outcome === 'abandoned') break;
-      payload.resolveOffset(kafkaMessage.offset);
-      lag.report(batch.topic, batch.partition, lagOf(batch.highWatermark, BigInt(kafkaMessage.offset) + 1n));
+      if (done < chunk.length) break;
       if (Date.now() - lastCommit >= settings.commitIntervalMs) {
         if (!(await commit(payload))) break;
         lastCommit = Date.now();

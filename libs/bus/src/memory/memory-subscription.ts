@@ -3,9 +3,10 @@ import type { Logger } from '@cjo/log';
 import { resolveRetryPolicy, waitInterruptibly } from '../backoff';
 import type { BusMetrics } from '../bus-metrics';
 import { type ConsumerLag, trackConsumerLag } from '../consumer-lag';
-import { processMessage } from '../process-message';
+import { batchHandlerOf, processBatch } from '../process-message';
 import { healthOf } from '../subscription-health';
 import type {
+  BatchMessageHandler,
   ConsumeOptions,
   IncomingMessage,
   OutgoingMessage,
@@ -38,6 +39,8 @@ export class MemorySubscription implements Subscription, GroupMember {
   readonly topics: readonly string[];
   readonly fromBeginning: boolean;
   private readonly retry: RetryPolicy;
+  private readonly handler: BatchMessageHandler;
+  private readonly maxBatchSize: number;
   private readonly wakeup = new Wakeup();
   private readonly stopping = new AbortController();
   private readonly lag: ConsumerLag;
@@ -55,6 +58,7 @@ export class MemorySubscription implements Subscription, GroupMember {
     this.topics = [...deps.options.topics];
     this.fromBeginning = deps.options.fromBeginning ?? true;
     this.retry = resolveRetryPolicy(deps.options.retry);
+    ({ handler: this.handler, maxBatchSize: this.maxBatchSize } = batchHandlerOf(deps.options));
     this.lag = trackConsumerLag(deps.metrics, deps.options.groupId);
   }
 
@@ -131,7 +135,7 @@ export class MemorySubscription implements Subscription, GroupMember {
   }
 
   /**
-   * Only a fault of the runner itself gets here (processMessage turns handler errors into
+   * Only a fault of the runner itself gets here (processBatch turns handler errors into
    * results). Like a Kafka consumer that crashed for good, the subscription takes no more
    * records and leaves its group, so other members take its partitions over; health() says so.
    */
@@ -160,21 +164,21 @@ export class MemorySubscription implements Subscription, GroupMember {
 
   private async deliver(slot: Slot): Promise<void> {
     const records = slot.topic.partitions[slot.partition] ?? [];
-    const record = records[slot.offset];
-    if (record === undefined) return;
-    const message: IncomingMessage = {
-      topic: slot.topic.spec.name,
+    const topic = slot.topic.spec.name;
+    const messages: IncomingMessage[] = records.slice(slot.offset, slot.offset + this.maxBatchSize).map((record, index) => ({
+      topic,
       partition: slot.partition,
-      offset: String(slot.offset),
+      offset: String(slot.offset + index),
       key: record.key,
       value: record.value,
       headers: { ...record.headers },
       timestamp: record.timestamp,
-    };
-    // Reported before the record too, so a partition stuck on a slow or retried record shows its lag.
-    this.lag.report(message.topic, slot.partition, records.length - slot.offset);
-    const outcome = await processMessage(message, {
-      handler: this.deps.options.handler,
+    }));
+    if (messages.length === 0) return;
+    // Reported before the records too, so a partition stuck on a slow or retried record shows its lag.
+    this.lag.report(topic, slot.partition, records.length - slot.offset);
+    const done = await processBatch(messages, {
+      handler: this.handler,
       groupId: this.deps.options.groupId,
       metrics: this.deps.metrics,
       retry: this.retry,
@@ -182,10 +186,10 @@ export class MemorySubscription implements Subscription, GroupMember {
       logger: this.deps.logger,
       wait: (ms) => waitInterruptibly(ms, { signal: this.stopping.signal }),
     });
-    if (outcome === 'done') {
-      slot.offset += 1;
-      this.deps.group.commit(message.topic, slot.partition, slot.offset);
-      this.lag.report(message.topic, slot.partition, records.length - slot.offset);
+    if (done > 0) {
+      slot.offset += done;
+      this.deps.group.commit(topic, slot.partition, slot.offset);
+      this.lag.report(topic, slot.partition, records.length - slot.offset);
     }
   }
 
