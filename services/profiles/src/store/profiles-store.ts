@@ -1,0 +1,137 @@
+import type { Queryable } from '@cjo/db';
+import type { AggregateState } from '../model/aggregate';
+import type { Identifier } from '../model/identifiers';
+import type { ProfileDraft } from '../model/profile';
+import type { Traits, TraitTimes } from '../model/traits';
+
+interface ProfileDbRow {
+  id: string;
+  traits: Traits;
+  trait_times: TraitTimes;
+  /** @cjo/db returns int8 as a number, or a bigint beyond 2^53. */
+  event_count: number | bigint;
+  first_seen_ms: number | bigint;
+  last_seen_ms: number | bigint;
+  computed: Record<string, AggregateState>;
+  identifiers: Identifier[];
+  group_ids: string[];
+  timer_ms: number | bigint | null;
+}
+
+const COLUMNS = `id, traits, trait_times, event_count, ts_to_ms(first_seen) AS first_seen_ms, ts_to_ms(last_seen) AS last_seen_ms,
+  computed, identifiers, group_ids, ts_to_ms(timer_due_at) AS timer_ms`;
+
+function toDraft(row: ProfileDbRow): ProfileDraft {
+  return {
+    id: row.id,
+    traits: row.traits,
+    traitTimes: row.trait_times,
+    eventCount: Number(row.event_count),
+    firstSeen: Number(row.first_seen_ms),
+    lastSeen: Number(row.last_seen_ms),
+    computed: row.computed,
+    identifiers: row.identifiers,
+    groupIds: row.group_ids,
+    timerDueAt: row.timer_ms === null ? null : Number(row.timer_ms),
+    isNew: false,
+  };
+}
+
+/**
+ * Reads and locks the profiles that exist among `ids` for the rest of the transaction. Always in
+ * id order, everywhere, so two transactions locking overlapping sets cannot deadlock on them.
+ */
+export async function lockProfiles(db: Queryable, ids: readonly string[]): Promise<Map<string, ProfileDraft>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<ProfileDbRow>(
+    `SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [[...ids]],
+  );
+  return new Map(rows.map((row) => [row.id, toDraft(row)]));
+}
+
+/** Locks up to `limit` profiles whose window timer is due, skipping those another transaction holds. */
+export async function lockDueProfileIds(db: Queryable, now: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM profiles WHERE timer_due_at <= ms_to_ts($1) ORDER BY timer_due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function readProfiles(db: Queryable, ids: readonly string[]): Promise<Map<string, ProfileDraft>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<ProfileDbRow>(`SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[])`, [[...ids]]);
+  return new Map(rows.map((row) => [row.id, toDraft(row)]));
+}
+
+/** The next `limit` profile ids after `after` (a backfill walks every profile this way). */
+export async function profileIdsAfter(db: Queryable, after: string | null, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM profiles WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function countProfiles(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ count: number | bigint }>('SELECT count(*) AS count FROM profiles');
+  return Number(rows[0]?.count ?? 0);
+}
+
+function recordsOf(drafts: readonly ProfileDraft[]): string {
+  return JSON.stringify(
+    drafts.map((draft) => ({
+      id: draft.id,
+      traits: draft.traits,
+      trait_times: draft.traitTimes,
+      event_count: draft.eventCount,
+      first_seen: draft.firstSeen,
+      last_seen: draft.lastSeen,
+      computed: draft.computed,
+      identifiers: draft.identifiers,
+      group_ids: draft.groupIds,
+      timer_due: draft.timerDueAt,
+    })),
+  );
+}
+
+const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(id uuid, traits jsonb, trait_times jsonb, event_count bigint,
+  first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint)`;
+
+/** Inserts new profiles in one statement; returns the ids another transaction created first (none, normally). */
+export async function insertProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<string[]> {
+  if (drafts.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO profiles (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
+                           timer_due_at, created_at, updated_at)
+     SELECT x.id, x.traits, x.trait_times, x.event_count, ms_to_ts(x.first_seen), ms_to_ts(x.last_seen), x.computed,
+            x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2)
+       FROM ${RECORDSET}
+      ORDER BY x.id
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    [recordsOf(drafts), now],
+  );
+  const inserted = new Set(rows.map((row) => row.id));
+  return drafts.map((draft) => draft.id).filter((id) => !inserted.has(id));
+}
+
+export async function updateProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<void> {
+  if (drafts.length === 0) return;
+  await db.query(
+    `UPDATE profiles AS p
+        SET traits = x.traits, trait_times = x.trait_times, event_count = x.event_count,
+            first_seen = ms_to_ts(x.first_seen), last_seen = ms_to_ts(x.last_seen), computed = x.computed,
+            identifiers = x.identifiers, group_ids = x.group_ids, timer_due_at = ms_to_ts(x.timer_due),
+            updated_at = ms_to_ts($2)
+       FROM ${RECORDSET}
+      WHERE p.id = x.id`,
+    [recordsOf(drafts), now],
+  );
+}
+
+export async function deleteProfiles(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query('DELETE FROM profiles WHERE id = ANY($1::uuid[])', [[...ids]]);
+}
