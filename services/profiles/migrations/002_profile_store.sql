@@ -116,6 +116,8 @@ CREATE INDEX segment_members_profile ON segment_members (profile_id);
 -- cursor: the last profile id done, so a restart (or another instance, once the lease ran out) resumes there.
 CREATE TABLE segment_jobs (
   id              uuid PRIMARY KEY,
+  -- Creation order, also between jobs created in the same millisecond.
+  seq             bigint GENERATED ALWAYS AS IDENTITY,
   segment_id      uuid NOT NULL,
   segment_version integer NOT NULL,
   kind            text NOT NULL CHECK (kind IN ('backfill', 'changed', 'deleted')),
@@ -132,8 +134,8 @@ CREATE TABLE segment_jobs (
   updated_at      timestamptz NOT NULL,
   finished_at     timestamptz NULL
 );
-CREATE INDEX segment_jobs_open ON segment_jobs (created_at) WHERE status IN ('pending', 'running');
-CREATE INDEX segment_jobs_segment ON segment_jobs (segment_id, created_at DESC);
+CREATE INDEX segment_jobs_open ON segment_jobs (seq) WHERE status IN ('pending', 'running');
+CREATE INDEX segment_jobs_segment ON segment_jobs (segment_id, seq DESC);
 
 -- Profiles to evaluate again outside the event path (a group's traits changed), drained by the timer worker.
 CREATE TABLE pending_evaluations (

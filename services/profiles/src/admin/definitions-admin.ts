@@ -71,6 +71,7 @@ export function createDefinitionsAdmin(deps: DefinitionsAdminDeps) {
 
   /** Definitions changed: every instance reloads, and waiting jobs start here without waiting for the next poll. */
   const committed = <T>(value: T): T => {
+    deps.catalogs.changed();
     deps.jobQueued();
     return value;
   };
@@ -196,6 +197,7 @@ export function createDefinitionsAdmin(deps: DefinitionsAdminDeps) {
         await deleteComputedTrait(tx, id);
         await bumpGeneration(tx);
       });
+      deps.catalogs.changed();
     },
 
     listComputedTraits: () => allComputedTraits(deps.db),

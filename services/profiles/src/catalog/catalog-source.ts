@@ -12,6 +12,8 @@ export interface CatalogSource {
   current(db: Queryable): Promise<Catalog>;
   /** The last catalog loaded, without a database read (HTTP reads that tolerate a second of staleness). */
   latest(db: Queryable): Promise<Catalog>;
+  /** Definitions changed here: the next latest() reads them again. */
+  changed(): void;
 }
 
 export function createCatalogSource(logger: Logger, refreshMs = 1_000, clock: () => number = Date.now): CatalogSource {
@@ -35,6 +37,9 @@ export function createCatalogSource(logger: Logger, refreshMs = 1_000, clock: ()
     async latest(db) {
       if (cached !== undefined && clock() - checkedAt < refreshMs) return cached;
       return current(db);
+    },
+    changed() {
+      checkedAt = 0;
     },
   };
 }

@@ -51,7 +51,12 @@ function checkNode(raw: unknown, path: string, depth: number, walk: Walk): Compi
     walk.problems.push(
       kinds.length === 0
         ? `${path}: not a condition: it needs exactly one of ${KINDS.join(', ')}` +
-            (keys.length > 0 ? `; got ${keys.join(', ')}${hintFor(keys[0] ?? '', KINDS)}` : ' (got an empty object)')
+            (keys.length === 0
+              ? ' (got an empty object)'
+              : `; got ${keys.join(', ')}` +
+                (keys.includes('op')
+                  ? ' (a comparison names what it compares: "trait" or "computedTrait")'
+                  : hintFor(keys[0] ?? '', KINDS)))
         : `${path}: a condition has exactly one of ${KINDS.join(', ')}; this one has ${kinds.join(' and ')} (wrap them in "and")`,
     );
     return null;

@@ -93,7 +93,7 @@ export async function claimJob(db: Queryable, owner: string, now: number, leaseU
             started_at = COALESCE(started_at, ms_to_ts($2)), updated_at = ms_to_ts($2)
       WHERE id = (SELECT id FROM segment_jobs
                    WHERE status IN ('pending', 'running') AND (lease_until IS NULL OR lease_until < ms_to_ts($2))
-                   ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING ${COLUMNS}`,
     [owner, now, leaseUntil],
   );
@@ -147,7 +147,7 @@ export async function latestJobs(db: Queryable, segmentIds: readonly string[]): 
   if (segmentIds.length === 0) return new Map();
   const { rows } = await db.query<JobDbRow>(
     `SELECT DISTINCT ON (segment_id) ${COLUMNS} FROM segment_jobs WHERE segment_id = ANY($1::uuid[])
-      ORDER BY segment_id, created_at DESC`,
+      ORDER BY segment_id, seq DESC`,
     [[...segmentIds]],
   );
   return new Map(rows.map((row) => [row.segment_id, toJob(row)]));

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IdentityChanged, IdentityMerged, IdentitySplit, ResolvedEvent } from '@cjo/contract';
 import { sampleResolvedEvent } from '@cjo/service-testkit';
 
-/** A resolved event with fresh ids unless the test names them (profile ids are uuids here). */
+/** A resolved event with fresh ids and the current time unless the test names them (profile ids are uuids here). */
 export function resolved(overrides: Partial<ResolvedEvent> = {}): ResolvedEvent {
-  return sampleResolvedEvent({ profileId: randomUUID(), messageId: randomUUID(), ...overrides });
+  const now = Date.now();
+  return sampleResolvedEvent({ profileId: randomUUID(), messageId: randomUUID(), timestamp: now, receivedAt: now, ...overrides });
 }
 
 export function identify(profileId: string, traits: Record<string, unknown>, overrides: Partial<ResolvedEvent> = {}): ResolvedEvent {

@@ -20,7 +20,7 @@ import { infraUrls, uniqueName, waitFor } from '@cjo/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LightMyRequestResponse } from 'fastify';
 import { createProfilesService, profilesConfigSchema, profilesMigrationsDir } from '../../src';
-import { testClock, type TestClock } from './test-clock';
+import { realClock, type TestClock } from './test-clock';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests';
 const logger = createLogger({ name: 'profiles-test', level: 'silent' });
@@ -30,6 +30,7 @@ export interface HarnessOptions {
   bus?: 'memory' | 'kafka';
   /** Service settings as environment values (e.g. PROFILES_TIMER_POLL_MS: '50'). */
   env?: Record<string, string>;
+  /** The service's clock; real time when omitted. */
   clock?: TestClock;
   /** Reuse another harness's database and bus (a second instance, or a restart). */
   shareWith?: ProfilesHarness;
@@ -75,7 +76,7 @@ export async function startProfiles(options: HarnessOptions = {}): Promise<Profi
   };
   try {
     const shared = options.shareWith;
-    const clock = options.clock ?? shared?.clock ?? testClock();
+    const clock = options.clock ?? shared?.clock ?? realClock();
     let bus: Bus;
     let contract: Contract;
     let db: Db;

@@ -17,3 +17,11 @@ export function testClock(start = Date.now()): TestClock {
     },
   };
 }
+
+/** Real time; advance and set are refused (a test that moves time needs testClock()). */
+export function realClock(): TestClock {
+  const refuse = (): never => {
+    throw new Error('this harness runs on real time; pass clock: testClock() to move it');
+  };
+  return { now: () => Date.now(), advance: refuse, set: refuse };
+}
