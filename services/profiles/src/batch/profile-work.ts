@@ -194,12 +194,20 @@ export function exitAllSegments(work: ProfileWork, profileId: string, cause: Mem
   current.clear();
 }
 
-/** Values of the computed traits built on these aggregates, by trait name. */
-export function computedValues(work: ProfileWork, draft: ProfileDraft, aggregateIds: Iterable<string>): Map<string, unknown> {
+/**
+ * Values of the computed traits built on these aggregates, by trait name, at `at` (default: now).
+ * At -Infinity nothing has expired: the value as last written, before expired buckets are pruned.
+ */
+export function computedValues(
+  work: ProfileWork,
+  draft: ProfileDraft,
+  aggregateIds: Iterable<string>,
+  at = work.now,
+): Map<string, unknown> {
   const values = new Map<string, unknown>();
   for (const id of aggregateIds) {
     for (const trait of work.catalog.computedTraitsOf(id)) {
-      values.set(trait.name, aggregateValue(trait.spec, draft.computed[id], work.now));
+      values.set(trait.name, aggregateValue(trait.spec, draft.computed[id], at));
     }
   }
   return values;
@@ -240,7 +248,7 @@ export function expireWindows(work: ProfileWork, draft: ProfileDraft): void {
   if (draft.timerDueAt === null || draft.timerDueAt > work.now) return;
   const expired: string[] = [];
   const windowed = work.catalog.aggregates.filter(({ id, spec }) => spec.windowMs !== null && draft.computed[id] !== undefined);
-  const before = computedValues(work, draft, windowed.map(({ id }) => id));
+  const before = computedValues(work, draft, windowed.map(({ id }) => id), Number.NEGATIVE_INFINITY);
   for (const { id, spec } of windowed) {
     const state = draft.computed[id];
     if (state !== undefined && pruneState(spec, state, work.now)) expired.push(id);

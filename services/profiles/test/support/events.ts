@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IdentityChanged, IdentityMerged, IdentitySplit, ResolvedEvent } from '@cjo/contract';
+import { partitionForKey } from '@cjo/bus';
+import { topics, type IdentityChanged, type IdentityMerged, type IdentitySplit, type ResolvedEvent } from '@cjo/contract';
 import { sampleResolvedEvent } from '@cjo/service-testkit';
 
 /** A resolved event with fresh ids and the current time unless the test names them (profile ids are uuids here). */
@@ -45,4 +46,13 @@ export function split(change: Partial<IdentitySplit> & Pick<IdentitySplit, 'from
     merged: null,
     split: { splitId: randomUUID(), mergeId: null, reason: 'test split', splitAt: Date.now(), ...change },
   };
+}
+
+/** A fresh profile id whose events share a partition with `profileId`'s, so they are applied after its earlier ones. */
+export function idOnSamePartition(profileId: string): string {
+  const partitions = topics.resolvedEvents.partitions;
+  for (;;) {
+    const candidate = randomUUID();
+    if (partitionForKey(candidate, partitions) === partitionForKey(profileId, partitions)) return candidate;
+  }
 }
