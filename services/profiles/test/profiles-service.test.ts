@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dlqTopicOf } from '@cjo/bus';
+import { CjoError } from '@cjo/errors';
+import { flakyDb } from '@cjo/service-testkit';
 import { topics } from '@cjo/contract';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { group, identify, resolved, track } from './support/events';
@@ -154,6 +156,32 @@ describeWithInfra(['postgres', 'redis'], 'profiles service: events into profiles
     expect(missing.json()).toMatchObject({ error: { code: 'not_found' } });
     const anonymous = await harness.app.inject({ method: 'GET', url: `/v1/profiles/${id}` });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('retries a batch while the database is unavailable, and one whose records could not be published', async () => {
+    await harness.dispose();
+    let failedPublishes = 0;
+    harness = await startProfiles({
+      wrapDb: (db) => flakyDb(db, 2),
+      wrapBus: (bus) => ({
+        ensureTopics: (specs) => bus.ensureTopics(specs),
+        subscribe: (options) => bus.subscribe(options),
+        close: () => bus.close(),
+        publish: (name, messages) => {
+          if (name === topics.profileChanges.name && failedPublishes < 1) {
+            failedPublishes += 1;
+            return Promise.reject(new CjoError('bus_unavailable', 'broker unreachable', { retriable: true }));
+          }
+          return bus.publish(name, messages);
+        },
+      }),
+    });
+    const id = randomUUID();
+    await harness.publish(identify(id, { plan: 'pro' }, { messageId: 'm-retry' }), track(id, 'After'));
+    await applied(id, 2);
+    await waitFor(() => harness.changes.records.length === 1, { message: 'the change, once' });
+    expect(harness.changes.records[0]).toMatchObject({ profileId: id, messageId: 'm-retry', eventCount: 1 });
+    expect(failedPublishes).toBe(1);
   });
 
   it('stops idempotently', async () => {

@@ -52,7 +52,8 @@ export interface ComputedTraitBody extends ComputedTraitInput {
   description?: string | undefined;
 }
 
-const invalid = (code: string, problems: readonly string[]) => httpError(400, code, problems.join('; '));
+/** One problem per line, so messages that contain semicolons stay apart. */
+const invalid = (code: string, problems: readonly string[]) => httpError(400, code, problems.join('\n'));
 
 /**
  * Creating, changing and deleting segments and computed traits. Each change is one transaction

@@ -34,6 +34,9 @@ export interface HarnessOptions {
   clock?: TestClock;
   /** Reuse another harness's database and bus (a second instance, or a restart). */
   shareWith?: ProfilesHarness;
+  /** What the service gets instead of the database or the bus (e.g. one that fails a few times). */
+  wrapDb?: (db: Db) => Db;
+  wrapBus?: (bus: Bus) => Bus;
 }
 
 export interface ProfilesHarness {
@@ -108,13 +111,15 @@ export async function startProfiles(options: HarnessOptions = {}): Promise<Profi
       PROFILES_TIMER_POLL_MS: '50',
       PROFILES_BACKFILL_POLL_MS: '100',
       PROFILES_CACHE_TTL_MS: '30000',
+      // Tests use fixed dates in the past; the retention worker would prune their events at once.
+      PROFILES_EVENT_RETENTION_DAYS: '3650',
       ...options.env,
     });
     const service = createProfilesService({
       config,
       logger,
-      bus,
-      db,
+      bus: options.wrapBus?.(bus) ?? bus,
+      db: options.wrapDb?.(db) ?? db,
       kv,
       contract,
       consumerGroup: uniqueName('profiles'),
