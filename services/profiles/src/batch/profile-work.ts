@@ -9,15 +9,14 @@ import { emptyDraft, type ProfileDraft } from '../model/profile';
 import { evaluateRule, type EvaluationContext } from '../rules/compiled-rule';
 import { enqueueGroupMembers, linkProfilesToGroups, readGroups, saveGroups, type GroupDraft } from '../store/groups-store';
 import { insertIdentifiers } from '../store/identifiers-store';
+import { findBlockedWithGeneration, type Blocked } from '../store/suppression-store';
 import {
-  deleteMemberships,
-  loadMemberships,
-  upsertMemberships,
+  writeMemberships,
   type Membership,
   type MembershipRow,
   type Memberships,
 } from '../store/memberships-store';
-import { insertProfiles, lockProfiles, updateProfiles } from '../store/profiles-store';
+import { lockProfiles, saveProfiles } from '../store/profiles-store';
 import { isDeepStrictEqual } from 'node:util';
 
 /** cause of a SegmentMembershipChanged record. */
@@ -61,27 +60,35 @@ export interface ProfileWork {
   membershipChanges: SegmentMembershipChanged[];
   /** Segment evaluations made (a benchmark figure). */
   evaluations: number;
+  /** What openWork's checkBlocked found. */
+  blocked: Blocked;
 }
 
 function copyMemberships(memberships: Memberships): Memberships {
   return new Map([...memberships].map(([id, segments]) => [id, new Map(segments)]));
 }
 
+export interface OpenOptions {
+  ids: readonly string[];
+  now: number;
+  /** Groups this transaction will change: locked too. */
+  lockGroups?: readonly string[];
+  /** Identifier hashes and profile ids to check against the suppression and deleted lists (see work.blocked). */
+  checkBlocked?: { hashes: readonly string[]; profileIds: readonly string[] };
+}
+
 /**
- * Locks the profiles among `ids` that exist, then reads the catalog (after the locks, so a
- * definition committed before a competing writer released them is seen), their memberships and,
- * when segments read them, their groups. `lockGroups` are groups this transaction will change.
+ * Locks the profiles among `ids` that exist, with their memberships, then reads the catalog (after
+ * the locks, so a definition committed before a competing writer released them is seen), the
+ * suppression checks asked for (in the same round trip) and, when segments read them, the groups.
  */
-export async function openWork(
-  tx: Queryable,
-  catalogs: CatalogSource,
-  options: { ids: readonly string[]; now: number; lockGroups?: readonly string[] },
-): Promise<ProfileWork> {
+export async function openWork(tx: Queryable, catalogs: CatalogSource, options: OpenOptions): Promise<ProfileWork> {
   const ids = [...new Set(options.ids)].sort();
-  const drafts = await lockProfiles(tx, ids);
-  const catalog = await catalogs.current(tx);
-  // Loaded even without live segments: a deleted segment's members still have rows to remove.
-  const memberships = await loadMemberships(tx, ids);
+  // Memberships come even without live segments: a deleted segment's members still have rows to remove.
+  const { drafts, memberships } = await lockProfiles(tx, ids);
+  const check = options.checkBlocked ?? { hashes: [], profileIds: [] };
+  const { blocked, generation } = await findBlockedWithGeneration(tx, check.hashes, check.profileIds);
+  const catalog = await catalogs.at(tx, generation);
   const work: ProfileWork = {
     now: options.now,
     catalog,
@@ -98,6 +105,7 @@ export async function openWork(
     profileChanges: [],
     membershipChanges: [],
     evaluations: 0,
+    blocked,
   };
   const locked = [...new Set(options.lockGroups ?? [])].sort();
   if (locked.length > 0) for (const [id, group] of await readGroups(tx, locked, true)) work.groups.set(id, group);
@@ -305,17 +313,14 @@ export async function saveWork(tx: Queryable, work: ProfileWork): Promise<void> 
     .map((id) => work.drafts.get(id))
     .filter((draft): draft is ProfileDraft => draft !== undefined);
   for (const draft of drafts) settleTimers(work, draft);
-  const created = drafts.filter((draft) => draft.isNew);
-  const raced = await insertProfiles(tx, created, work.now);
+  const raced = await saveProfiles(tx, drafts, work.now);
   if (raced.length > 0) {
     throw new CjoError('profiles_concurrent_create', `profiles ${raced.join(', ')} were created by another transaction`, {
       retriable: true,
     });
   }
-  await updateProfiles(tx, drafts.filter((draft) => !draft.isNew), work.now);
   const { upserts, deletes } = membershipWrites(work);
-  await deleteMemberships(tx, deletes);
-  await upsertMemberships(tx, upserts);
+  await writeMemberships(tx, upserts, deletes);
   await insertIdentifiers(tx, work.newIdentifiers.filter(({ profileId }) => !work.removed.has(profileId)));
   const groups = [...work.changedGroups].map((id) => work.groups.get(id)).filter((group): group is GroupDraft => group !== undefined);
   await saveGroups(tx, groups);
@@ -324,5 +329,5 @@ export async function saveWork(tx: Queryable, work: ProfileWork): Promise<void> 
     // Members evaluated in this batch may have been evaluated before the change: all of them go again.
     await enqueueGroupMembers(tx, work.groupTraitChanges, work.now);
   }
-  for (const draft of created) draft.isNew = false;
+  for (const draft of drafts) draft.isNew = false;
 }

@@ -7,7 +7,7 @@ import { parseResolvedEvent, type ProfileEvent } from '../model/profile-event';
 import { eventKey, insertEvents } from '../store/events-store';
 import { recordObservations } from '../store/observed-store';
 import { findRedirects } from '../store/redirects-store';
-import { findBlocked } from '../store/suppression-store';
+import type { Blocked } from '../store/suppression-store';
 import { applyEvents, type TargetedEvent } from './apply-events';
 import { materialise } from './materialise';
 import { openWork } from './profile-work';
@@ -59,8 +59,18 @@ export function createResolvedBatchHandler(runtime: ProfilesRuntime): (records: 
       const now = runtime.now();
       const pending = await redirect(tx, parsed);
       const groupIds = pending.flatMap(({ event }) => (event.groupTraitUpdate === null || event.groupId === null ? [] : [event.groupId]));
-      const work = await openWork(tx, runtime.catalogs, { ids: pending.map((p) => p.profileId), now, lockGroups: groupIds });
-      const allowed = await dropBlocked(tx, pending, results);
+      const hashes = new Map<Pending, string[]>(pending.map((p) => [p, p.event.identifiers.map(identifierHash)]));
+      // Checked after the profiles are locked, so a deletion that committed meanwhile is seen.
+      const work = await openWork(tx, runtime.catalogs, {
+        ids: pending.map((p) => p.profileId),
+        now,
+        lockGroups: groupIds,
+        checkBlocked: {
+          hashes: [...new Set([...hashes.values()].flat())],
+          profileIds: [...new Set(pending.flatMap((p) => [p.profileId, p.event.profileId]))],
+        },
+      });
+      const allowed = dropBlocked(pending, hashes, work.blocked, results);
       const materialised = await materialise(tx, work, [...new Set(allowed.map((p) => p.profileId))]);
       const inserted = await insertEvents(tx, allowed);
       const fresh = allowed.filter((p) => {
@@ -88,14 +98,7 @@ export function createResolvedBatchHandler(runtime: ProfilesRuntime): (records: 
     return parsed.map(({ index, event }) => ({ index, event, profileId: redirects.get(event.profileId) ?? event.profileId }));
   }
 
-  /** Read after the profiles are locked, so a deletion that committed meanwhile is seen. */
-  async function dropBlocked(tx: Queryable, pending: readonly Pending[], results: HandlerResult[]): Promise<Pending[]> {
-    const hashes = new Map<Pending, string[]>(pending.map((p) => [p, p.event.identifiers.map(identifierHash)]));
-    const blocked = await findBlocked(
-      tx,
-      [...new Set([...hashes.values()].flat())],
-      [...new Set(pending.flatMap((p) => [p.profileId, p.event.profileId]))],
-    );
+  function dropBlocked(pending: readonly Pending[], hashes: Map<Pending, string[]>, blocked: Blocked, results: HandlerResult[]): Pending[] {
     let suppressed = 0;
     let deleted = 0;
     const allowed = pending.filter((p) => {

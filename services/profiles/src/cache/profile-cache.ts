@@ -24,6 +24,10 @@ export interface ProfileCache {
 
 export function createProfileCache(kv: Kv, options: { ttlMs: number; logger: Logger }): ProfileCache {
   const { logger } = options;
+  // Unique tokens without a system call each: a random prefix per process and a counter.
+  const prefix = randomBytes(8).toString('hex');
+  let counter = 0;
+  const token = (): string => `${prefix}${(counter++).toString(36)}`;
   return {
     async read(profileId, variant, load) {
       let key: string | undefined;
@@ -47,7 +51,7 @@ export function createProfileCache(kv: Kv, options: { ttlMs: number; logger: Log
     async invalidate(profileIds) {
       const ids = [...new Set(profileIds)];
       const ttlMs = generationTtl(options.ttlMs);
-      const results = await Promise.allSettled(ids.map((id) => kv.set(`gen:${id}`, randomBytes(8).toString('hex'), { ttlMs })));
+      const results = await Promise.allSettled(ids.map((id) => kv.set(`gen:${id}`, token(), { ttlMs })));
       const failed = results.filter((result) => result.status === 'rejected').length;
       if (failed > 0) {
         logger.warn({ failed, ttlMs: options.ttlMs }, 'profile cache invalidation failed; stale views expire with their TTL');

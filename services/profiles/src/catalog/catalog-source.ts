@@ -10,6 +10,8 @@ export interface CatalogSource {
    * an admin changed something. Consumers call it once per batch, after locking their profiles.
    */
   current(db: Queryable): Promise<Catalog>;
+  /** The catalog of a generation the caller read itself (in the same round trip as other reads). */
+  at(db: Queryable, generation: number): Promise<Catalog>;
   /** The last catalog loaded, without a database read (HTTP reads that tolerate a second of staleness). */
   latest(db: Queryable): Promise<Catalog>;
   /** Definitions changed here: the next latest() reads them again. */
@@ -20,8 +22,7 @@ export function createCatalogSource(logger: Logger, refreshMs = 1_000, clock: ()
   let cached: Catalog | undefined;
   let checkedAt = 0;
 
-  const current = async (db: Queryable): Promise<Catalog> => {
-    const generation = await readGeneration(db);
+  const at = async (db: Queryable, generation: number): Promise<Catalog> => {
     checkedAt = clock();
     if (cached !== undefined && cached.generation === generation) return cached;
     const [segments, traits] = [await liveSegments(db), await allComputedTraits(db)];
@@ -32,8 +33,11 @@ export function createCatalogSource(logger: Logger, refreshMs = 1_000, clock: ()
     return built;
   };
 
+  const current = async (db: Queryable): Promise<Catalog> => at(db, await readGeneration(db));
+
   return {
     current,
+    at,
     async latest(db) {
       if (cached !== undefined && clock() - checkedAt < refreshMs) return cached;
       return current(db);

@@ -29,24 +29,27 @@ export interface MembershipRow {
   enteredAt: number;
 }
 
-export async function upsertMemberships(db: Queryable, rows: readonly MembershipRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Writes the memberships that changed in one statement: `upserts` entered (or got a new version), `deletes` left. */
+export async function writeMemberships(
+  db: Queryable,
+  upserts: readonly MembershipRow[],
+  deletes: ReadonlyArray<{ segmentId: string; profileId: string }>,
+): Promise<void> {
+  if (upserts.length === 0 && deletes.length === 0) return;
   await db.query(
-    `INSERT INTO segment_members (segment_id, profile_id, segment_version, entered_at)
+    `WITH gone AS (
+       DELETE FROM segment_members AS m
+        USING jsonb_to_recordset($2::jsonb) AS x(segment_id uuid, profile_id uuid)
+        WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id
+     )
+     INSERT INTO segment_members (segment_id, profile_id, segment_version, entered_at)
      SELECT x.segment_id, x.profile_id, x.version, ms_to_ts(x.entered_at)
        FROM jsonb_to_recordset($1::jsonb) AS x(segment_id uuid, profile_id uuid, version integer, entered_at bigint)
      ON CONFLICT (segment_id, profile_id) DO UPDATE SET segment_version = EXCLUDED.segment_version`,
-    [JSON.stringify(rows.map((row) => ({ segment_id: row.segmentId, profile_id: row.profileId, version: row.version, entered_at: row.enteredAt })))],
-  );
-}
-
-export async function deleteMemberships(db: Queryable, rows: ReadonlyArray<{ segmentId: string; profileId: string }>): Promise<void> {
-  if (rows.length === 0) return;
-  await db.query(
-    `DELETE FROM segment_members AS m
-      USING jsonb_to_recordset($1::jsonb) AS x(segment_id uuid, profile_id uuid)
-      WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id`,
-    [JSON.stringify(rows.map((row) => ({ segment_id: row.segmentId, profile_id: row.profileId })))],
+    [
+      JSON.stringify(upserts.map((row) => ({ segment_id: row.segmentId, profile_id: row.profileId, version: row.version, entered_at: row.enteredAt }))),
+      JSON.stringify(deletes.map((row) => ({ segment_id: row.segmentId, profile_id: row.profileId }))),
+    ],
   );
 }
 

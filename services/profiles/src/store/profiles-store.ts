@@ -1,4 +1,5 @@
 import type { Queryable } from '@cjo/db';
+import type { Membership, Memberships } from './memberships-store';
 import type { AggregateState } from '../model/aggregate';
 import type { Identifier } from '../model/identifiers';
 import type { ProfileDraft } from '../model/profile';
@@ -38,16 +39,32 @@ function toDraft(row: ProfileDbRow): ProfileDraft {
 }
 
 /**
- * Reads and locks the profiles that exist among `ids` for the rest of the transaction. Always in
- * id order, everywhere, so two transactions locking overlapping sets cannot deadlock on them.
+ * Reads and locks the profiles that exist among `ids` for the rest of the transaction, with their
+ * segment memberships (one round trip). Always in id order, everywhere, so two transactions
+ * locking overlapping sets cannot deadlock on them.
  */
-export async function lockProfiles(db: Queryable, ids: readonly string[]): Promise<Map<string, ProfileDraft>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await db.query<ProfileDbRow>(
-    `SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+export async function lockProfiles(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<{ drafts: Map<string, ProfileDraft>; memberships: Memberships }> {
+  const drafts = new Map<string, ProfileDraft>();
+  const memberships: Memberships = new Map(ids.map((id) => [id, new Map<string, Membership>()]));
+  if (ids.length === 0) return { drafts, memberships };
+  const { rows } = await db.query<ProfileDbRow & { memberships: Array<[string, number, number | string]> }>(
+    `SELECT ${COLUMNS},
+            (SELECT COALESCE(jsonb_agg(jsonb_build_array(m.segment_id, m.segment_version, ts_to_ms(m.entered_at))), '[]'::jsonb)
+               FROM segment_members AS m WHERE m.profile_id = p.id) AS memberships
+       FROM profiles AS p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR UPDATE OF p`,
     [[...ids]],
   );
-  return new Map(rows.map((row) => [row.id, toDraft(row)]));
+  for (const row of rows) {
+    drafts.set(row.id, toDraft(row));
+    memberships.set(
+      row.id,
+      new Map(row.memberships.map(([segmentId, version, enteredAt]) => [segmentId, { version, enteredAt: Number(enteredAt) }])),
+    );
+  }
+  return { drafts, memberships };
 }
 
 /** Locks up to `limit` profiles whose window timer is due, skipping those another transaction holds. */
@@ -99,36 +116,30 @@ function recordsOf(drafts: readonly ProfileDraft[]): string {
 const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(id uuid, traits jsonb, trait_times jsonb, event_count bigint,
   first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint)`;
 
-/** Inserts new profiles in one statement; returns the ids another transaction created first (none, normally). */
-export async function insertProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<string[]> {
+/**
+ * Writes profiles in one statement: new ones are inserted, the others updated. Returns the ids of
+ * new ones another transaction created meanwhile (none, normally): those were left alone.
+ */
+export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<string[]> {
   if (drafts.length === 0) return [];
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO profiles (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
-                           timer_due_at, created_at, updated_at)
+    `INSERT INTO profiles AS p (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
+                                timer_due_at, created_at, updated_at)
      SELECT x.id, x.traits, x.trait_times, x.event_count, ms_to_ts(x.first_seen), ms_to_ts(x.last_seen), x.computed,
             x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2)
        FROM ${RECORDSET}
       ORDER BY x.id
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    [recordsOf(drafts), now],
+     ON CONFLICT (id) DO UPDATE
+        SET traits = EXCLUDED.traits, trait_times = EXCLUDED.trait_times, event_count = EXCLUDED.event_count,
+            first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, computed = EXCLUDED.computed,
+            identifiers = EXCLUDED.identifiers, group_ids = EXCLUDED.group_ids, timer_due_at = EXCLUDED.timer_due_at,
+            updated_at = EXCLUDED.updated_at
+      WHERE NOT $3::uuid[] @> ARRAY[p.id]
+     RETURNING p.id`,
+    [recordsOf(drafts), now, drafts.filter((draft) => draft.isNew).map((draft) => draft.id)],
   );
-  const inserted = new Set(rows.map((row) => row.id));
-  return drafts.map((draft) => draft.id).filter((id) => !inserted.has(id));
-}
-
-export async function updateProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<void> {
-  if (drafts.length === 0) return;
-  await db.query(
-    `UPDATE profiles AS p
-        SET traits = x.traits, trait_times = x.trait_times, event_count = x.event_count,
-            first_seen = ms_to_ts(x.first_seen), last_seen = ms_to_ts(x.last_seen), computed = x.computed,
-            identifiers = x.identifiers, group_ids = x.group_ids, timer_due_at = ms_to_ts(x.timer_due),
-            updated_at = ms_to_ts($2)
-       FROM ${RECORDSET}
-      WHERE p.id = x.id`,
-    [recordsOf(drafts), now],
-  );
+  const written = new Set(rows.map((row) => row.id));
+  return drafts.filter((draft) => !written.has(draft.id)).map((draft) => draft.id);
 }
 
 export async function deleteProfiles(db: Queryable, ids: readonly string[]): Promise<void> {

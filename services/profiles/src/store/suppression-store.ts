@@ -9,16 +9,30 @@ export interface Blocked {
 
 /** Which of these identifier hashes are suppressed and which of these profiles were deleted, in one round trip. */
 export async function findBlocked(db: Queryable, hashes: readonly string[], profileIds: readonly string[]): Promise<Blocked> {
+  return (await findBlockedWithGeneration(db, hashes, profileIds)).blocked;
+}
+
+/** findBlocked and the catalog generation together: the batch needs both right after its locks. */
+export async function findBlockedWithGeneration(
+  db: Queryable,
+  hashes: readonly string[],
+  profileIds: readonly string[],
+): Promise<{ blocked: Blocked; generation: number }> {
   const blocked: Blocked = { hashes: new Set(), profiles: new Set() };
-  if (hashes.length === 0 && profileIds.length === 0) return blocked;
   const { rows } = await db.query<{ kind: string; key: string }>(
-    `SELECT 'h' AS kind, hash AS key FROM suppressed_identifiers WHERE hash = ANY($1::text[])
+    `SELECT 'g' AS kind, generation::text AS key FROM catalog_generation
+     UNION ALL
+     SELECT 'h', hash FROM suppressed_identifiers WHERE hash = ANY($1::text[])
      UNION ALL
      SELECT 'p', profile_id::text FROM deleted_profiles WHERE profile_id = ANY($2::uuid[])`,
     [[...hashes], [...profileIds]],
   );
-  for (const row of rows) (row.kind === 'h' ? blocked.hashes : blocked.profiles).add(row.key);
-  return blocked;
+  let generation = 0;
+  for (const row of rows) {
+    if (row.kind === 'g') generation = Number(row.key);
+    else (row.kind === 'h' ? blocked.hashes : blocked.profiles).add(row.key);
+  }
+  return { blocked, generation };
 }
 
 export async function suppress(
