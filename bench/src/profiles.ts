@@ -21,13 +21,15 @@
  *
  * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
  * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=500, BENCH_CONCURRENCY=3
- * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,kafka,batch1,
+ * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
+ * the service with --cpu-prof; one profile per service process, written when it stops),
  * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
  * Exit code: 0 for a clean run (whatever PASS/MISS says), 1 on errors, missing records or a count
  * mismatch, 2 when the watchdog ended it.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContract, topicSpecs } from '@cjo/contract';
@@ -65,6 +67,7 @@ function readSettings() {
     batchSize: positiveInt('BENCH_BATCH_SIZE', 500),
     concurrency: positiveInt('BENCH_CONCURRENCY', 3),
     scenarios: new Set(scenarios as Scenario[]),
+    cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
 }
 type Settings = ReturnType<typeof readSettings>;
@@ -190,6 +193,7 @@ async function main(): Promise<number> {
         PROFILES_BATCH_SIZE: String(settings.batchSize),
         ...env,
       },
+      nodeArgs: settings.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`],
     });
     services.add(service);
     current = service;

@@ -20,10 +20,11 @@ export interface ServiceProcess {
 export async function startServiceProcess(options: {
   name: string;
   env: Record<string, string>;
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<ServiceProcess> {
   const port = await freePort('127.0.0.1');
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${options.name}/src/main.ts`], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', `services/${options.name}/src/main.ts`], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,9 @@ CREATE FUNCTION ts_to_ms(ts timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE P
 -- computed: aggregate states by aggregate id (bucketed for windows); a missing id is computed from history on first use.
 -- identifiers: every identifier seen for the profile (also in profile_identifiers, for lookups).
 -- timer_due_at: when the oldest windowed bucket leaves its window (the timer worker polls this).
+-- version: goes up with every write of the profile or its memberships; cached views are keyed by it.
 ALTER TABLE profiles
+  ADD COLUMN version bigint NOT NULL DEFAULT 1,
   ADD COLUMN trait_times jsonb NOT NULL DEFAULT '{}'::jsonb,
   ADD COLUMN computed jsonb NOT NULL DEFAULT '{}'::jsonb,
   ADD COLUMN identifiers jsonb NOT NULL DEFAULT '[]'::jsonb,

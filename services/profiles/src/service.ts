@@ -59,6 +59,7 @@ export function createProfilesService(deps: ProfilesServiceDeps): ServiceModule 
   const metrics = createProfilesMetrics();
   const catalogs = createCatalogSource(logger);
   const retentionMs = config.PROFILES_EVENT_RETENTION_DAYS * DAY_MS;
+  const cache = createProfileCache(deps.kv, { ttlMs: config.PROFILES_CACHE_TTL_MS, logger });
   const runtime: ProfilesRuntime = {
     db: deps.db,
     bus: deps.bus,
@@ -68,7 +69,6 @@ export function createProfilesService(deps: ProfilesServiceDeps): ServiceModule 
       memberships: deps.contract.codec('segmentMemberships'),
       deletions: deps.contract.codec('profileDeletions'),
     },
-    cache: createProfileCache(deps.kv, { ttlMs: config.PROFILES_CACHE_TTL_MS, logger }),
     metrics,
     now,
     logger,
@@ -134,7 +134,7 @@ export function createProfilesService(deps: ProfilesServiceDeps): ServiceModule 
     routes: async (app) => {
       metrics.register(metricsRegistryOf(app));
       const adminToken = config.CJO_ADMIN_TOKEN;
-      registerProfileRoutes(app, { ...runtime, adminToken });
+      registerProfileRoutes(app, { ...runtime, cache, adminToken });
       registerSegmentRoutes(app, { db: deps.db, admin, adminToken });
       registerComputedTraitRoutes(app, { db: deps.db, admin, adminToken });
       registerSuppressionRoutes(app, { db: deps.db, adminToken, now });

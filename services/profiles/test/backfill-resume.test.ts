@@ -3,7 +3,6 @@ import { createLogger } from '@cjo/log';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createDefinitionsAdmin } from '../src/admin/definitions-admin';
 import type { ProfilesRuntime } from '../src/batch/runtime';
-import { createProfileCache } from '../src/cache/profile-cache';
 import { createCatalogSource } from '../src/catalog/catalog-source';
 import { createProfilesMetrics } from '../src/metrics';
 import { runBackfillPass } from '../src/workers/backfill';
@@ -38,7 +37,6 @@ describeWithInfra(['postgres', 'redis'], 'segment backfill survives a stop and a
         memberships: harness.contract.codec('segmentMemberships'),
         deletions: harness.contract.codec('profileDeletions'),
       },
-      cache: createProfileCache(harness.kv, { ttlMs: 60_000, logger }),
       metrics: createProfilesMetrics(),
       now: clock.now,
       logger,

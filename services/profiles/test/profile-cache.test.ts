@@ -15,34 +15,16 @@ function describeCache(name: string, makeKv: () => Kv): void {
       await kv.close();
     });
 
-    it('serves a view from the cache until the profile changes', async () => {
+    it('serves a view from the cache for the same profile version and catalog, and loads again for another', async () => {
       const cache = createProfileCache(kv, { ttlMs: 60_000, logger });
       let loads = 0;
-      const load = async () => ({ version: ++loads });
-      expect(await cache.read('p1', 'g1', load)).toEqual({ version: 1 });
-      expect(await cache.read('p1', 'g1', load)).toEqual({ version: 1 });
-      await cache.invalidate(['p1']);
-      expect(await cache.read('p1', 'g1', load)).toEqual({ version: 2 });
-      expect(await cache.read('p1', 'g2', load)).toEqual({ version: 3 });
-      expect(await cache.read('p2', 'g1', load)).toEqual({ version: 4 });
-    });
-
-    it('never serves a view loaded while a write was committing', async () => {
-      const cache = createProfileCache(kv, { ttlMs: 60_000, logger });
-      let loads = 0;
-      // The write commits and invalidates while this reader is still loading the old data.
-      const stale = await cache.read('p1', 'g', async () => {
-        loads += 1;
-        await cache.invalidate(['p1']);
-        return { state: 'old' };
-      });
-      expect(stale).toEqual({ state: 'old' });
-      const next = await cache.read('p1', 'g', async () => {
-        loads += 1;
-        return { state: 'new' };
-      });
-      expect(next).toEqual({ state: 'new' });
-      expect(loads).toBe(2);
+      const load = async () => ({ load: ++loads });
+      const key = { profileId: 'p1', version: 3, variant: 'g1' };
+      expect(await cache.read(key, load)).toEqual({ load: 1 });
+      expect(await cache.read(key, load)).toEqual({ load: 1 });
+      expect(await cache.read({ ...key, version: 4 }, load)).toEqual({ load: 2 });
+      expect(await cache.read({ ...key, variant: 'g2' }, load)).toEqual({ load: 3 });
+      expect(await cache.read({ ...key, profileId: 'p2' }, load)).toEqual({ load: 4 });
     });
 
     it('does not cache a missing profile', async () => {
@@ -52,8 +34,8 @@ function describeCache(name: string, makeKv: () => Kv): void {
         loads += 1;
         return null;
       };
-      expect(await cache.read('gone', 'g', missing)).toBeNull();
-      expect(await cache.read('gone', 'g', missing)).toBeNull();
+      expect(await cache.read({ profileId: 'gone', version: 1, variant: 'g' }, missing)).toBeNull();
+      expect(await cache.read({ profileId: 'gone', version: 1, variant: 'g' }, missing)).toBeNull();
       expect(loads).toBe(2);
     });
   });
@@ -68,8 +50,7 @@ describeWithInfra(['redis'], 'profile cache on Redis', () => {
     const kv = createRedisKv({ url: 'redis://127.0.0.1:1', prefix: 'nowhere:', maxRetriesPerRequest: 0, connectTimeoutMs: 200 });
     try {
       const cache = createProfileCache(kv, { ttlMs: 60_000, logger });
-      expect(await cache.read('p1', 'g', async () => ({ from: 'postgres' }))).toEqual({ from: 'postgres' });
-      await expect(cache.invalidate(['p1'])).resolves.toBeUndefined();
+      expect(await cache.read({ profileId: 'p1', version: 1, variant: 'g' }, async () => ({ from: 'postgres' }))).toEqual({ from: 'postgres' });
     } finally {
       await kv.close();
     }

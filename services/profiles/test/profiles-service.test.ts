@@ -184,6 +184,37 @@ describeWithInfra(['postgres', 'redis'], 'profiles service: events into profiles
     expect(failedPublishes).toBe(1);
   });
 
+  it('serves hot profiles from Redis and never a view older than the profile', async () => {
+    await harness.dispose();
+    let queries = 0;
+    harness = await startProfiles({
+      wrapDb: (db) => ({
+        query: (sql, params) => {
+          queries += 1;
+          return db.query(sql, params);
+        },
+        transaction: (fn) => db.transaction(fn),
+        close: () => db.close(),
+      }),
+    });
+    const id = randomUUID();
+    const storedCount = async () =>
+      (await harness.db.query<{ n: number }>('SELECT event_count::int AS n FROM profiles WHERE id = $1', [id])).rows[0]?.n;
+    await harness.publish(identify(id, { plan: 'free' }));
+    await waitFor(async () => (await storedCount()) === 1, { message: 'the profile' });
+    queries = 0;
+    expect((await profile(id)).traits).toEqual({ plan: 'free' });
+    const cold = queries;
+    queries = 0;
+    expect((await profile(id)).traits).toEqual({ plan: 'free' });
+    // One point read of the version (and at most the catalog generation) instead of the whole view.
+    expect(queries).toBeLessThanOrEqual(2);
+    expect(cold).toBeGreaterThan(queries + 2);
+    await harness.publish(identify(id, { plan: 'pro' }));
+    await waitFor(async () => (await storedCount()) === 2, { message: 'the second event' });
+    expect(await profile(id)).toMatchObject({ traits: { plan: 'pro' }, eventCount: 2 });
+  });
+
   it('stops idempotently', async () => {
     await expect(Promise.all([harness.service.stop(), harness.service.stop()])).resolves.toEqual([undefined, undefined]);
   });

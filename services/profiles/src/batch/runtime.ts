@@ -2,7 +2,6 @@ import type { Bus } from '@cjo/bus';
 import type { ProfileDeleted } from '@cjo/contract';
 import type { Db, Queryable } from '@cjo/db';
 import type { Logger } from '@cjo/log';
-import type { ProfileCache } from '../cache/profile-cache';
 import type { CatalogSource } from '../catalog/catalog-source';
 import type { ProfilesMetrics } from '../metrics';
 import { publishWork, type OutputCodecs } from './outputs';
@@ -15,7 +14,6 @@ export interface ProfilesRuntime {
   bus: Bus;
   catalogs: CatalogSource;
   codecs: OutputCodecs;
-  cache: ProfileCache;
   metrics: ProfilesMetrics;
   now: () => number;
   logger: Logger;
@@ -30,8 +28,8 @@ export interface WorkResult<T> {
 
 /**
  * One transaction around `build`, which locks and changes profiles in a ProfileWork; then the work
- * is written and its records published before the commit. After the commit the changed profiles'
- * cache entries are dropped.
+ * is written (every written profile gets a new version, which is what cached views are keyed by)
+ * and its records published before the commit.
  */
 export async function runWork<T>(runtime: ProfilesRuntime, build: (tx: Queryable) => Promise<WorkResult<T>>): Promise<T> {
   const result = await inTransaction(runtime.db, async (tx) => {
@@ -44,7 +42,6 @@ export async function runWork<T>(runtime: ProfilesRuntime, build: (tx: Queryable
   });
   const { work } = result;
   if (work !== null) {
-    await runtime.cache.invalidate([...work.touched, ...work.removed]);
     runtime.metrics.segmentEvaluations(work.evaluations);
     const byCause = new Map<string, number>();
     for (const change of work.membershipChanges) byCause.set(change.cause, (byCause.get(change.cause) ?? 0) + 1);

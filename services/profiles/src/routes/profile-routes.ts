@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { adminAuth, ErrorBodySchema as ErrorBody, httpError, type TypeBoxTypeProvider } from '@cjo/http';
 import type { ProfilesRuntime } from '../batch/runtime';
+import type { ProfileCache } from '../cache/profile-cache';
 import { deleteProfile } from '../batch/delete-profile';
 import { identifierHash, normaliseIdentifier } from '../model/identifiers';
 import { timelineOf, type StoredEvent } from '../store/events-store';
@@ -110,7 +111,10 @@ function timelineCursor(cursor: string | undefined): { time: number; messageId: 
 }
 
 /** Profiles: read one, look one up by identifier, its timeline, erase it. */
-export function registerProfileRoutes(scope: FastifyInstance, runtime: ProfilesRuntime & { adminToken: string }): void {
+export function registerProfileRoutes(
+  scope: FastifyInstance,
+  runtime: ProfilesRuntime & { cache: ProfileCache; adminToken: string },
+): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const preHandler = adminAuth(runtime.adminToken);
   const reader: ProfileReader = runtime;

@@ -7,8 +7,8 @@ import { computeMissingAggregates } from '../batch/materialise';
 import { aggregateValue } from '../model/aggregate';
 import { readGroups } from '../store/groups-store';
 import { loadMemberships } from '../store/memberships-store';
-import { readProfiles } from '../store/profiles-store';
-import { findRedirects, mergedInto } from '../store/redirects-store';
+import { profileVersion, readProfiles } from '../store/profiles-store';
+import { mergedInto } from '../store/redirects-store';
 import { iso, type ProfileViewSchema } from './schemas';
 
 export type ProfileView = Static<typeof ProfileViewSchema>;
@@ -30,7 +30,6 @@ async function loadView(reader: ProfileReader, catalog: Catalog, profileId: stri
   const now = reader.now();
   await computeMissingAggregates(reader.db, catalog, [draft], now);
   const memberships = (await loadMemberships(reader.db, [profileId])).get(profileId) ?? new Map();
-  const groups = await readGroups(reader.db, draft.groupIds, false);
   return {
     id: draft.id,
     traits: draft.traits,
@@ -41,7 +40,7 @@ async function loadView(reader: ProfileReader, catalog: Catalog, profileId: stri
     computedTraits: Object.fromEntries(
       catalog.computedTraits.map((trait) => [trait.name, aggregateValue(trait.spec, draft.computed[trait.aggregateId], now)]),
     ),
-    groups: draft.groupIds.map((id) => ({ id, traits: groups.get(id)?.traits ?? {} })),
+    groups: draft.groupIds.map((id) => ({ id, traits: {} })),
     segments: catalog.segments.flatMap((segment) => {
       const membership = memberships.get(segment.id);
       return membership === undefined
@@ -52,9 +51,19 @@ async function loadView(reader: ProfileReader, catalog: Catalog, profileId: stri
   };
 }
 
-/** The profile (following a merged-away id to its survivor) through the cache; null when there is none. */
+/**
+ * The profile (following a merged-away id to its survivor) through the cache; null when there is
+ * none. The cache key is the row's version and the catalog generation (names of segments, computed
+ * traits); group traits change without the profile, so they are read fresh.
+ */
 export async function readProfileView(reader: ProfileReader, requestedId: string): Promise<ProfileView | null> {
-  const profileId = (await findRedirects(reader.db, [requestedId])).get(requestedId) ?? requestedId;
+  const current = await profileVersion(reader.db, requestedId);
+  if (current === null) return null;
   const catalog = await reader.catalogs.latest(reader.db);
-  return reader.cache.read(profileId, String(catalog.generation), () => loadView(reader, catalog, profileId));
+  const view = await reader.cache.read({ profileId: current.id, version: current.version, variant: String(catalog.generation) }, () =>
+    loadView(reader, catalog, current.id),
+  );
+  if (view === null || view.groups.length === 0) return view;
+  const groups = await readGroups(reader.db, view.groups.map((group) => group.id), false);
+  return { ...view, groups: view.groups.map(({ id }) => ({ id, traits: groups.get(id)?.traits ?? {} })) };
 }

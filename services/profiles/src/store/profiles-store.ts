@@ -133,7 +133,7 @@ export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[
         SET traits = EXCLUDED.traits, trait_times = EXCLUDED.trait_times, event_count = EXCLUDED.event_count,
             first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, computed = EXCLUDED.computed,
             identifiers = EXCLUDED.identifiers, group_ids = EXCLUDED.group_ids, timer_due_at = EXCLUDED.timer_due_at,
-            updated_at = EXCLUDED.updated_at
+            updated_at = EXCLUDED.updated_at, version = p.version + 1
       WHERE NOT $3::uuid[] @> ARRAY[p.id]
      RETURNING p.id`,
     [recordsOf(drafts), now, drafts.filter((draft) => draft.isNew).map((draft) => draft.id)],
@@ -145,4 +145,18 @@ export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[
 export async function deleteProfiles(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query('DELETE FROM profiles WHERE id = ANY($1::uuid[])', [[...ids]]);
+}
+
+/**
+ * The profile a requested id stands for (itself, or the survivor it was merged into) and the version
+ * of its row, in one point read: what the view cache is keyed by. null when there is no such profile.
+ */
+export async function profileVersion(db: Queryable, requestedId: string): Promise<{ id: string; version: number } | null> {
+  const { rows } = await db.query<{ id: string; version: number | bigint }>(
+    `SELECT id, version FROM profiles
+      WHERE id = COALESCE((SELECT survivor_id FROM profile_redirects WHERE merged_id = $1), $1::uuid)`,
+    [requestedId],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { id: row.id, version: Number(row.version) };
 }
