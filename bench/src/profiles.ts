@@ -20,7 +20,7 @@
  *           draining BENCH_BASELINE_EVENTS of the same mix.
  *
  * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
- * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=500, BENCH_CONCURRENCY=3
+ * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3
  * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
  * the service with --cpu-prof; one profile per service process, written when it stops),
  * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
@@ -64,7 +64,7 @@ function readSettings() {
     rate: positiveInt('BENCH_RATE', 1_000),
     seconds: positiveInt('BENCH_SECONDS', 10),
     baselineEvents: positiveInt('BENCH_BASELINE_EVENTS', 10_000),
-    batchSize: positiveInt('BENCH_BATCH_SIZE', 500),
+    batchSize: positiveInt('BENCH_BATCH_SIZE', 2_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 3),
     scenarios: new Set(scenarios as Scenario[]),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
@@ -191,6 +191,7 @@ async function main(): Promise<number> {
         REDIS_URL: urls.redisUrl,
         PROFILES_PARTITIONS_CONCURRENTLY: String(settings.concurrency),
         PROFILES_BATCH_SIZE: String(settings.batchSize),
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
         ...env,
       },
       nodeArgs: settings.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`],
@@ -367,7 +368,7 @@ function printReport(settings: Settings, r: Results): number {
 
   const ratios: string[][] = [];
   if (r.drain && r.raw) ratios.push(['drain / raw consume', ratio(r.drain.perSecond / r.raw.perSecond)]);
-  if (r.drain && r.batch1) ratios.push(['batch 500 / batch 1', ratio(r.drain.perSecond / r.batch1.perSecond)]);
+  if (r.drain && r.batch1) ratios.push([`batch ${settings.batchSize} / batch 1`, ratio(r.drain.perSecond / r.batch1.perSecond)]);
   if (r.latency && r.kafka) ratios.push(['membership p99 / kafka round-trip p99', ratio(r.latency.latency.p99 / r.kafka.latency.p99)]);
   if (ratios.length > 0) out.push('', table(['ratio', 'value'], ratios, [false, true]));
 

@@ -5,8 +5,11 @@ import { adminTokenField, standaloneConfigFields } from '@cjo/runtime';
 export const profilesConfigSchema = Type.Object({
   ...standaloneConfigFields(8083),
   CJO_ADMIN_TOKEN: adminTokenField,
-  /** Most resolved events one transaction applies (one read, one write and one publish per batch). */
-  PROFILES_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 5_000 }),
+  /**
+   * Most resolved events one transaction applies (one read, one write and one publish per batch). A batch
+   * never waits to fill up: at low rates it is whatever arrived; under load bigger batches amortise the round trips.
+   */
+  PROFILES_BATCH_SIZE: Type.Integer({ default: 2_000, minimum: 1, maximum: 10_000 }),
   /** Partitions of the resolved topic one instance works on at the same time (each holds a Postgres connection). */
   PROFILES_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 3, minimum: 1, maximum: 16 }),
   /** How long a profile view stays in the Redis cache at most (writes invalidate it at once). */

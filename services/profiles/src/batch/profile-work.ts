@@ -213,6 +213,7 @@ export function computedValues(
   at = work.now,
 ): Map<string, unknown> {
   const values = new Map<string, unknown>();
+  if (work.catalog.computedTraits.length === 0) return values;
   for (const id of aggregateIds) {
     for (const trait of work.catalog.computedTraitsOf(id)) {
       values.set(trait.name, aggregateValue(trait.spec, draft.computed[id], at));

@@ -2,7 +2,7 @@ import { drop, toHandlerResult, type DecodedRecord, type HandlerResult, type Ste
 import type { ResolvedEvent } from '@cjo/contract';
 import type { Queryable } from '@cjo/db';
 import { createObservationTracker, type Observations } from '../catalog/observations';
-import { identifierHash } from '../model/identifiers';
+import { createIdentifierHasher } from '../model/identifiers';
 import { parseResolvedEvent, type ProfileEvent } from '../model/profile-event';
 import { eventKey, insertEvents } from '../store/events-store';
 import { recordObservations } from '../store/observed-store';
@@ -34,6 +34,7 @@ interface Pending extends TargetedEvent {
  */
 export function createResolvedBatchHandler(runtime: ProfilesRuntime): (records: Array<DecodedRecord<ResolvedEvent>>) => Promise<HandlerResult[]> {
   const observations = createObservationTracker();
+  const hashOf = createIdentifierHasher();
   return async (records) => {
     const results: HandlerResult[] = records.map(() => ({ type: 'ok' }));
     const parsed: Array<{ index: number; event: ProfileEvent }> = [];
@@ -59,7 +60,7 @@ export function createResolvedBatchHandler(runtime: ProfilesRuntime): (records: 
       const now = runtime.now();
       const pending = await redirect(tx, parsed);
       const groupIds = pending.flatMap(({ event }) => (event.groupTraitUpdate === null || event.groupId === null ? [] : [event.groupId]));
-      const hashes = new Map<Pending, string[]>(pending.map((p) => [p, p.event.identifiers.map(identifierHash)]));
+      const hashes = new Map<Pending, string[]>(pending.map((p) => [p, p.event.identifiers.map(hashOf)]));
       // Checked after the profiles are locked, so a deletion that committed meanwhile is seen.
       const work = await openWork(tx, runtime.catalogs, {
         ids: pending.map((p) => p.profileId),

@@ -148,7 +148,7 @@ export function combineStates(into: AggregateState, from: AggregateState): void 
 export function pruneState(spec: AggregateSpec, state: AggregateState, now: number): boolean {
   if (spec.windowMs === null) return false;
   let pruned = false;
-  for (const key of Object.keys(state)) {
+  for (const key in state) {
     if (bucketExpiry(Number(key), spec.windowMs) <= now) {
       delete state[key];
       pruned = true;
@@ -161,7 +161,7 @@ export function pruneState(spec: AggregateSpec, state: AggregateState, now: numb
 export function nextExpiry(spec: AggregateSpec, state: AggregateState): number | null {
   if (spec.windowMs === null) return null;
   let next: number | null = null;
-  for (const key of Object.keys(state)) {
+  for (const key in state) {
     const expiry = bucketExpiry(Number(key), spec.windowMs);
     if (next === null || expiry < next) next = expiry;
   }
@@ -182,8 +182,9 @@ export function aggregateValue(spec: AggregateSpec, state: AggregateState | unde
   let max: number | undefined;
   let first: [number, unknown] | undefined;
   let last: [number, unknown] | undefined;
-  for (const [key, bucket] of Object.entries(state ?? {})) {
-    if (bucketExpiry(Number(key), spec.windowMs) <= now) continue;
+  for (const key in state) {
+    const bucket = state[key];
+    if (bucket === undefined || bucketExpiry(Number(key), spec.windowMs) <= now) continue;
     count += bucket.c ?? 0;
     sum += bucket.s ?? 0;
     if (bucket.mn !== undefined) min = min === undefined ? bucket.mn : Math.min(min, bucket.mn);

@@ -24,6 +24,24 @@ export function identifierHash(identifier: Identifier): string {
   return createHash('sha256').update(`${type}:${value}`).digest('hex');
 }
 
+/**
+ * identifierHash with a bounded memory of recent answers: the consumer checks every event's
+ * identifiers, and a person sends many events.
+ */
+export function createIdentifierHasher(capacity = 100_000): (identifier: Identifier) => string {
+  const recent = new Map<string, string>();
+  return (identifier) => {
+    const key = `${identifier.type}\n${identifier.value}`;
+    let hash = recent.get(key);
+    if (hash === undefined) {
+      hash = identifierHash(identifier);
+      if (recent.size >= capacity) recent.clear();
+      recent.set(key, hash);
+    }
+    return hash;
+  };
+}
+
 /** Adds the identifiers `list` does not hold yet (in place) and returns those. */
 export function addIdentifiers(list: Identifier[], more: readonly Identifier[]): Identifier[] {
   const added: Identifier[] = [];

@@ -14,19 +14,28 @@ export function isDateString(value: unknown): value is string {
   return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }
 
+// Shared answers of typesOf: it runs for every property of every event.
+const NULL: readonly ValueType[] = ['null'];
+const ARRAY: readonly ValueType[] = ['array'];
+const STRING: readonly ValueType[] = ['string'];
+const DATE: readonly ValueType[] = ['string', 'date'];
+const NUMBER: readonly ValueType[] = ['number'];
+const BOOLEAN: readonly ValueType[] = ['boolean'];
+const OBJECT: readonly ValueType[] = ['object'];
+
 /** The types a value counts as: a date string is both `string` and `date`. */
-export function typesOf(value: unknown): ValueType[] {
-  if (value === null) return ['null'];
-  if (Array.isArray(value)) return ['array'];
+export function typesOf(value: unknown): readonly ValueType[] {
+  if (value === null) return NULL;
+  if (Array.isArray(value)) return ARRAY;
   switch (typeof value) {
     case 'string':
-      return isDateString(value) ? ['string', 'date'] : ['string'];
+      return isDateString(value) ? DATE : STRING;
     case 'number':
-      return ['number'];
+      return NUMBER;
     case 'boolean':
-      return ['boolean'];
+      return BOOLEAN;
     default:
-      return ['object'];
+      return OBJECT;
   }
 }
 

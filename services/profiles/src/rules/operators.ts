@@ -109,7 +109,7 @@ export function compare(op: Operator, actual: unknown, expected: unknown): boole
 }
 
 /** The stored types a comparison could be true for, used to catch a rule that can never match. */
-export function typesMatchedBy(op: Operator, expected: unknown): ValueType[] | null {
+export function typesMatchedBy(op: Operator, expected: unknown): readonly ValueType[] | null {
   const shape = OPERATOR_SHAPES[op];
   if (shape.accepts !== null) return shape.accepts;
   if (op === 'eq' || op === 'neq') return typesOf(expected);
