@@ -42,6 +42,34 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
     async del(key) {
       entries.delete(prefix + key);
     },
+    async getMany(keys) {
+      return keys.map((key) => live(key)?.value ?? null);
+    },
+    async setMany(written, setOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      const expiresAt = expiryOf(setOptions.ttlMs);
+      for (const { key, value } of written) entries.set(prefix + key, { value, expiresAt });
+    },
+    async setIfAbsentMany(written, setOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      const expiresAt = expiryOf(setOptions.ttlMs);
+      return written.map(({ key, value }) => {
+        const existing = live(key);
+        if (existing !== undefined) return existing.value;
+        entries.set(prefix + key, { value, expiresAt });
+        return null;
+      });
+    },
+    async deleteIfValue(expected) {
+      let deleted = 0;
+      for (const { key, value } of expected) {
+        if (live(key)?.value === value) {
+          entries.delete(prefix + key);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
     async incrBy(key, by, ttlMs) {
       assertIncrement(by);
       assertTtl(ttlMs);

@@ -5,12 +5,31 @@ export interface SetOptions {
   onlyIfAbsent?: boolean;
 }
 
-/** A small key-value store; every key is stored under the store's prefix. */
+export interface KvEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * A small key-value store; every key is stored under the store's prefix. The `*Many` operations
+ * are one round trip for any number of keys, each key handled atomically.
+ */
 export interface Kv {
   get(key: string): Promise<string | null>;
   /** Resolves true when the value was written. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   del(key: string): Promise<void>;
+  /** The value of each key, null where there is none, in the order of `keys`. */
+  getMany(keys: string[]): Promise<Array<string | null>>;
+  /** Writes every entry (with the same expiry, when given). */
+  setMany(entries: KvEntry[], options?: { ttlMs?: number }): Promise<void>;
+  /**
+   * Writes each entry whose key does not exist; per entry, in order, null when it was written,
+   * else the value the key already held (which is left as it was).
+   */
+  setIfAbsentMany(entries: KvEntry[], options?: { ttlMs?: number }): Promise<Array<string | null>>;
+  /** Deletes each key that holds exactly the entry's value (compare and delete); resolves how many went. */
+  deleteIfValue(entries: KvEntry[]): Promise<number>;
   /**
    * Adds `by` to an integer counter (a missing key counts as 0) and returns the new value.
    * `ttlMs` is applied only when the key has no expiry yet, so later increments do not extend a window.

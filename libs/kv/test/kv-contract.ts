@@ -93,6 +93,56 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
       expect(await kv.incrBy('window', 1, TTL_MS)).toBe(1);
     });
 
+    it('gets many keys at once, null where there is none', async () => {
+      await kv.set('a', '1');
+      await kv.set('c', '3');
+      expect(await kv.getMany(['a', 'b', 'c'])).toEqual(['1', null, '3']);
+      expect(await kv.getMany([])).toEqual([]);
+    });
+
+    it('sets many keys at once, with one expiry for all', async () => {
+      await kv.setMany([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ]);
+      await kv.setMany([{ key: 'short', value: 'x' }], { ttlMs: TTL_MS });
+      await kv.setMany([]);
+      expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', 'x']);
+      await target.elapse(PAST_TTL_MS);
+      expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', null]);
+    });
+
+    it('setIfAbsentMany writes only missing keys and reports what the others held', async () => {
+      await kv.set('taken', 'theirs');
+      const replies = await kv.setIfAbsentMany(
+        [
+          { key: 'free', value: 'mine' },
+          { key: 'taken', value: 'mine' },
+          { key: 'free', value: 'again' },
+        ],
+        { ttlMs: TTL_MS },
+      );
+      expect(replies).toEqual([null, 'theirs', 'mine']);
+      expect(await kv.getMany(['free', 'taken'])).toEqual(['mine', 'theirs']);
+      await target.elapse(PAST_TTL_MS);
+      expect(await kv.setIfAbsentMany([{ key: 'free', value: 'later' }])).toEqual([null]);
+      expect(await kv.get('free')).toBe('later');
+    });
+
+    it('deleteIfValue deletes only keys that hold the given value', async () => {
+      await kv.setMany([
+        { key: 'a', value: 'x' },
+        { key: 'b', value: 'y' },
+      ]);
+      const deleted = await kv.deleteIfValue([
+        { key: 'a', value: 'x' },
+        { key: 'b', value: 'not-y' },
+        { key: 'missing', value: 'x' },
+      ]);
+      expect(deleted).toBe(1);
+      expect(await kv.getMany(['a', 'b'])).toEqual([null, 'y']);
+    });
+
     it('rejects increments of non-integer values and bad arguments without retrying', async () => {
       await kv.set('text', 'hello');
       await expect(kv.incrBy('text', 1)).rejects.toMatchObject({ code: 'kv_command_failed', retriable: false });

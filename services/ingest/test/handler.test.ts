@@ -106,7 +106,7 @@ describe('handleIngest', () => {
   it('answers 503 with Retry-After 1, publishing the rest, while another request holds a messageId', async () => {
     const kv = createMemoryKv();
     const dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
-    await dedupe.claim('source-1', 'm-busy', 'another-request');
+    await dedupe.claim('source-1', ['m-busy'], 'another-request');
     const batch = [
       { type: 'track' as const, userId: 'u', event: 'a', messageId: 'm-busy' },
       { type: 'track' as const, userId: 'u', event: 'b', messageId: 'm-free' },
