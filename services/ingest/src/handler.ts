@@ -43,7 +43,7 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
   const events = calls.length;
   const source = await authenticateSource(deps.lookupSource, request.authorization, bodyWriteKey(request.payload));
   if (source.type !== 'ok') return rejectionReply(source, events);
-  const sized = checkSizes(calls);
+  const sized = checkSizes(calls, request.payload.bodyBytes);
   if (sized.type !== 'ok') return rejectionReply(sized, events);
   const built = buildRawEvents(sized.value, {
     sourceId: source.value,

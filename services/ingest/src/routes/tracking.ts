@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@cjo/http';
 import { BatchBodySchema, callBodySchemas, trackingResponses } from '../call-schemas';
 import { CALL_TYPES, type CallType } from '../calls';
 import { handleIngest, type IngestHandlerDeps } from '../handler';
+import { bodyBytesOf } from '../http/body-parsers';
 import { clientInfoOf, type TrustProxy } from '../http/client-info';
 import { MAX_EVENT_BYTES, MAX_REQUEST_BYTES } from '../limits';
 import type { IngestMetrics } from '../metrics';
@@ -95,12 +96,13 @@ export function registerTrackingRoutes(scope: FastifyInstance, deps: TrackingRou
     app.post(
       `/v1/${type}`,
       { schema: { ...common, summary: SUMMARIES[type], body: callBodySchemas[type] }, attachValidation: true },
-      (request, reply) => ingest(request, reply, deps, { kind: 'single', type, body: request.body }),
+      (request, reply) =>
+        ingest(request, reply, deps, { kind: 'single', type, body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }
   for (const [path, summary] of Object.entries(BATCH_PATHS)) {
     app.post(path, { schema: { ...common, summary, body: BatchBodySchema }, attachValidation: true }, (request, reply) =>
-      ingest(request, reply, deps, { kind: 'batch', body: request.body }),
+      ingest(request, reply, deps, { kind: 'batch', body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }
 }
