@@ -45,10 +45,14 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
     async getMany(keys) {
       return keys.map((key) => live(key)?.value ?? null);
     },
-    async setMany(written, setOptions = {}) {
+    async setMany(written, setOptions: SetOptions = {}) {
       assertTtl(setOptions.ttlMs);
       const expiresAt = expiryOf(setOptions.ttlMs);
-      for (const { key, value } of written) entries.set(prefix + key, { value, expiresAt });
+      return written.map(({ key, value }) => {
+        if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
+        entries.set(prefix + key, { value, expiresAt });
+        return true;
+      });
     },
     async setIfAbsentMany(written, setOptions = {}) {
       assertTtl(setOptions.ttlMs);

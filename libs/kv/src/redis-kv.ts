@@ -79,10 +79,12 @@ export function createRedisKv(options: RedisKvOptions): Kv {
       if (keys.length === 0) return [];
       return guarded(() => redis.mget(keys));
     },
-    async setMany(entries, setOptions = {}) {
+    async setMany(entries, setOptions: SetOptions = {}) {
       assertTtl(setOptions.ttlMs);
-      if (entries.length === 0) return;
-      await guarded(() => redis.cjoSetMany(...scriptArgs(entries, setOptions.ttlMs)));
+      if (entries.length === 0) return [];
+      const args = scriptArgs(entries, setOptions.ttlMs);
+      const written = await guarded(() => redis.cjoSetMany(...args, setOptions.onlyIfAbsent === true ? '1' : '0'));
+      return written.map((reply) => reply === 1);
     },
     async setIfAbsentMany(entries, setOptions = {}) {
       assertTtl(setOptions.ttlMs);

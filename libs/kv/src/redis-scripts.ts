@@ -9,10 +9,15 @@ const SET = `local function set(key, value, ttl)
 end
 `;
 
+// ARGV[#KEYS + 2] is '1' for only-if-absent; one reply per key, 1 when written.
 const SET_MANY = `${SET}
 local ttl = tonumber(ARGV[#KEYS + 1])
-for i, key in ipairs(KEYS) do set(key, ARGV[i], ttl) end
-return #KEYS`;
+local onlyIfAbsent = ARGV[#KEYS + 2] == '1'
+local written = {}
+for i, key in ipairs(KEYS) do
+  if onlyIfAbsent and redis.call('EXISTS', key) == 1 then written[i] = 0 else set(key, ARGV[i], ttl); written[i] = 1 end
+end
+return written`;
 
 // false in the reply table becomes a nil entry: "written".
 const SET_IF_ABSENT_MANY = `${SET}
@@ -33,7 +38,7 @@ return deleted`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    cjoSetMany(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number, Context>;
+    cjoSetMany(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number[], Context>;
     cjoSetIfAbsentMany(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<Array<string | null>, Context>;
     cjoDeleteIfValue(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Result<number, Context>;
   }

@@ -21,8 +21,11 @@ export interface Kv {
   del(key: string): Promise<void>;
   /** The value of each key, null where there is none, in the order of `keys`. */
   getMany(keys: string[]): Promise<Array<string | null>>;
-  /** Writes every entry (with the same expiry, when given). */
-  setMany(entries: KvEntry[], options?: { ttlMs?: number }): Promise<void>;
+  /**
+   * Writes every entry as `set` would with the same options (with `onlyIfAbsent`, each key on its
+   * own); resolves, per entry in order, whether it was written.
+   */
+  setMany(entries: KvEntry[], options?: SetOptions): Promise<boolean[]>;
   /**
    * Writes each entry whose key does not exist; per entry, in order, null when it was written,
    * else the value the key already held (which is left as it was).

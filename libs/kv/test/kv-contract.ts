@@ -101,12 +101,15 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
     });
 
     it('sets many keys at once, with one expiry for all', async () => {
-      await kv.setMany([
+      const written = await kv.setMany([
         { key: 'a', value: '1' },
         { key: 'b', value: '2' },
       ]);
+      expect(written).toEqual([true, true]);
       await kv.setMany([{ key: 'short', value: 'x' }], { ttlMs: TTL_MS });
-      await kv.setMany([]);
+      expect(await kv.setMany([])).toEqual([]);
+      expect(await kv.setMany([{ key: 'a', value: 'other' }, { key: 'c', value: '3' }], { onlyIfAbsent: true })).toEqual([false, true]);
+      expect(await kv.getMany(['a', 'c'])).toEqual(['1', '3']);
       expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', 'x']);
       await target.elapse(PAST_TTL_MS);
       expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', null]);
