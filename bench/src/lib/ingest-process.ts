@@ -18,16 +18,18 @@ export interface IngestProcess {
 }
 
 /**
- * Runs services/ingest/src/main.ts as its own Node process (as the e2e tests
- * do), listening on loopback only, and waits for /health/ready.
+ * Runs services/ingest/src/main.ts (or another `script`, relative to the repository) as its own
+ * Node process (as the e2e tests do), listening on loopback only, and waits for /health/ready.
  */
 export async function startIngestProcess(options: {
   env: Record<string, string>;
   nodeArgs?: string[];
   readyTimeoutMs?: number;
+  script?: string;
 }): Promise<IngestProcess> {
   const port = await freePort('127.0.0.1');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'services/ingest/src/main.ts'], {
+  const script = options.script ?? 'services/ingest/src/main.ts';
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +54,7 @@ export async function startIngestProcess(options: {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`ingest exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
+    if (exitCode !== undefined) throw new Error(`${script} exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
     try {
       if ((await fetch(`${url}/health/ready`)).status === 200) break;
     } catch {
@@ -60,7 +62,7 @@ export async function startIngestProcess(options: {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`ingest did not become ready on ${url}:\n${output.slice(-4000)}`);
+      throw new Error(`${script} did not become ready on ${url}:\n${output.slice(-4000)}`);
     }
     await sleep(200);
   }
