@@ -8,8 +8,15 @@ export interface SetOptions {
 /** A small key-value store; every key is stored under the store's prefix. */
 export interface Kv {
   get(key: string): Promise<string | null>;
+  /** The values of several keys in one round trip, in the order asked (null where missing). */
+  getMany(keys: string[]): Promise<Array<string | null>>;
   /** Resolves true when the value was written. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  /**
+   * Sets several keys in one round trip, each as `set` would with the same options (with
+   * `onlyIfAbsent`, each key on its own); resolves, per entry in order, whether it was written.
+   */
+  setMany(entries: Array<{ key: string; value: string }>, options?: SetOptions): Promise<boolean[]>;
   del(key: string): Promise<void>;
   /**
    * Adds `by` to an integer counter (a missing key counts as 0) and returns the new value.
