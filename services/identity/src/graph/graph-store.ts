@@ -62,8 +62,8 @@ export async function applyPlan(tx: Queryable, plan: BatchPlan, now: number): Pr
     // In creation order, so their seq follows the order the batch created them in.
     await tx.query(
       `INSERT INTO profiles (profile_id, merged_into, merged_at)
-       SELECT id, into, CASE WHEN into IS NULL THEN NULL ELSE ${toTimestamp('$3')} END
-         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS created(id, into, n)
+       SELECT id, target, CASE WHEN target IS NULL THEN NULL ELSE ${toTimestamp('$3')} END
+         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS created(id, target, n)
         ORDER BY n`,
       [plan.newProfiles.map((p) => p.profileId), plan.newProfiles.map((p) => p.mergedInto), now],
     );
@@ -71,8 +71,8 @@ export async function applyPlan(tx: Queryable, plan: BatchPlan, now: number): Pr
   if (plan.mergedProfiles.length > 0) {
     const merged = [...plan.mergedProfiles].sort((a, b) => (a.profileId < b.profileId ? -1 : 1));
     await tx.query(
-      `UPDATE profiles p SET merged_into = m.into, merged_at = ${toTimestamp('$3')}
-         FROM unnest($1::uuid[], $2::uuid[]) AS m(id, into) WHERE p.profile_id = m.id`,
+      `UPDATE profiles p SET merged_into = m.target, merged_at = ${toTimestamp('$3')}
+         FROM unnest($1::uuid[], $2::uuid[]) AS m(id, target) WHERE p.profile_id = m.id`,
       [merged.map((m) => m.profileId), merged.map((m) => m.mergedInto), now],
     );
     await tx.query(
