@@ -17,17 +17,13 @@ const schema = {
     'Give either `mergeId` (the merged profile gets its id back with the identifiers the merge moved, as far as the survivor ' +
     'still has them) or `profileId` with `identifiers` (they move to a new profile). An IdentitySplit record is published on ' +
     'cjo.identity.changes.v1; later events resolve by the new graph, and may merge the profiles again (a new, audited merge).',
-  body: Type.Union([
-    Type.Object({ mergeId: Type.String({ format: 'uuid' }), reason }, { additionalProperties: false }),
-    Type.Object(
-      {
-        profileId: Type.String({ format: 'uuid' }),
-        identifiers: Type.Array(IdentifierSchema, { minItems: 1, maxItems: 100 }),
-        reason,
-      },
-      { additionalProperties: false },
-    ),
-  ]),
+  // One object, not a union: fastify's ajv strips unknown properties while it tries each branch of a union.
+  body: Type.Object({
+    mergeId: Type.Optional(Type.String({ format: 'uuid', description: 'The merge to undo' })),
+    profileId: Type.Optional(Type.String({ format: 'uuid', description: 'The profile to split identifiers off' })),
+    identifiers: Type.Optional(Type.Array(IdentifierSchema, { minItems: 1, maxItems: 100, description: 'What to move to a new profile' })),
+    reason,
+  }),
   response: {
     201: Type.Object({
       splitId: Type.String({ format: 'uuid' }),
@@ -61,17 +57,15 @@ export interface SplitRouteDeps {
 export function registerSplitRoute(scope: FastifyInstance, deps: SplitRouteDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/v1/identities/split', { schema, preHandler: adminAuth(deps.adminToken) }, async (request, reply) => {
-    const body = request.body;
+    const { mergeId, profileId, identifiers, reason: why } = request.body;
     let splitRequest: SplitRequest;
-    if ('mergeId' in body) {
-      splitRequest = body;
-    } else {
+    if (mergeId !== undefined && profileId === undefined && identifiers === undefined) {
+      splitRequest = { mergeId, reason: why };
+    } else if (mergeId === undefined && profileId !== undefined && identifiers !== undefined) {
       const rules = deps.rules();
-      splitRequest = {
-        profileId: body.profileId,
-        reason: body.reason,
-        identifiers: body.identifiers.map((identifier) => parseIdentifier(rules, identifier.type, identifier.value)),
-      };
+      splitRequest = { profileId, reason: why, identifiers: identifiers.map((i) => parseIdentifier(rules, i.type, i.value)) };
+    } else {
+      throw httpError(400, 'invalid_request', 'body must have either mergeId, or profileId with identifiers (and a reason)');
     }
     const outcome = await deps.split(splitRequest);
     if (outcome.type === 'refused') throw httpError(outcome.status, outcome.code, outcome.message);
