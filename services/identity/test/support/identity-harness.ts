@@ -7,6 +7,7 @@ import type { ServiceModule } from '@cjo/lifecycle';
 import type { Logger } from '@cjo/log';
 import { collectRecords, type Collected } from '@cjo/service-testkit';
 import { uniqueName, waitFor } from '@cjo/testkit';
+import type { LightMyRequestResponse } from 'fastify';
 import { createIdentityService } from '../../src';
 import { ADMIN_TOKEN, testConfig } from './config';
 
@@ -21,7 +22,7 @@ export interface IdentityHarness {
   /** The first resolved record of each messageId, waiting for them (or for their DLQ record). */
   waitResolved(messageIds: string[], timeoutMs?: number): Promise<Map<string, ResolvedEvent>>;
   merges(): IdentityMerged[];
-  admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object): ReturnType<HttpApp['inject']>;
+  admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object): Promise<LightMyRequestResponse>;
   /** Stops everything it started, in reverse order; safe to call twice. */
   stop(): Promise<void>;
 }
