@@ -31,19 +31,16 @@ export function visitorEvent(messageId: string, visitor: { anonymousId: string; 
   };
 }
 
-/** Puts the events on `topic` keyed as ingest keys them (userId, else anonymousId), in sends of 1,000. */
+/** Puts the events on `topic` keyed as ingest keys them (userId, else anonymousId), in sends of 2,000, one at a time (the idempotent producer needs that). */
 export async function produceEvents(brokers: string[], topic: string, events: RawEvent[], encode: (event: RawEvent) => Buffer): Promise<void> {
   const kafka = new Kafka({ clientId: 'cjo-bench-identity-load', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    const sends: Promise<unknown>[] = [];
-    for (let start = 0; start < events.length; start += 1000) {
-      const messages = events.slice(start, start + 1000).map((event) => ({ key: event.userId ?? event.anonymousId, value: encode(event) }));
-      sends.push(producer.send({ topic, acks: -1, messages }));
-      if (sends.length >= 8) await Promise.all(sends.splice(0));
+    for (let start = 0; start < events.length; start += 2000) {
+      const messages = events.slice(start, start + 2000).map((event) => ({ key: event.userId ?? event.anonymousId, value: encode(event) }));
+      await producer.send({ topic, acks: -1, messages });
     }
-    await Promise.all(sends);
   } finally {
     await producer.disconnect();
   }
