@@ -14,8 +14,8 @@
  *    and publishes each batch re-keyed to its own topic, without any lookup.
  * Removes the namespace's topics, schema and keys at the end (also on failure).
  *
- * Environment: BENCH_EVENTS (200000), BENCH_KNOWN (20000), BENCH_NEW_SHARE (0.2), IDENTITY_BATCH_SIZE (500),
- * IDENTITY_PARTITIONS_CONCURRENTLY (2), KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
+ * Environment: BENCH_EVENTS (200000), BENCH_KNOWN (20000), BENCH_NEW_SHARE (0.2), IDENTITY_BATCH_SIZE (1000),
+ * IDENTITY_PARTITIONS_CONCURRENTLY (6), KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -60,8 +60,8 @@ async function main(): Promise<number> {
   const events = Math.round(setting('BENCH_EVENTS', 200_000));
   const known = Math.round(setting('BENCH_KNOWN', 20_000));
   const newShare = setting('BENCH_NEW_SHARE', 0.2);
-  const batchSize = String(Math.round(setting('IDENTITY_BATCH_SIZE', 500)));
-  const concurrency = String(Math.round(setting('IDENTITY_PARTITIONS_CONCURRENTLY', 2)));
+  const batchSize = String(Math.round(setting('IDENTITY_BATCH_SIZE', 1000)));
+  const concurrency = String(Math.round(setting('IDENTITY_PARTITIONS_CONCURRENTLY', 6)));
   const urls = infraUrls();
   assertLoopback(urls);
   const namespace = `bench_${randomBytes(6).toString('hex')}`;

@@ -35,9 +35,9 @@ export const identityConfigSchema = Type.Object({
   /** ISO 3166 country assumed for phone numbers without an international prefix (e.g. `US`); empty: none. */
   IDENTITY_PHONE_COUNTRY: Type.String({ pattern: '^([A-Z]{2})?$', default: '' }),
   /** Records per batch handler call. */
-  IDENTITY_BATCH_SIZE: Type.Integer({ default: 500, minimum: 1, maximum: 5_000 }),
-  /** Partitions of the raw topic one instance works on at the same time. */
-  IDENTITY_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 2, minimum: 1, maximum: 64 }),
+  IDENTITY_BATCH_SIZE: Type.Integer({ default: 1_000, minimum: 1, maximum: 5_000 }),
+  /** Partitions of the raw topic one instance works on at the same time (the raw topic has 6). */
+  IDENTITY_PARTITIONS_CONCURRENTLY: Type.Integer({ default: 6, minimum: 1, maximum: 64 }),
   /** How often an instance re-reads the identifier types stored through the admin API. */
   IDENTITY_RULES_REFRESH_MS: Type.Integer({ default: 5_000, minimum: 100 }),
   /** How often unpublished merges and splits (older than the grace below) are published again. */

@@ -47,13 +47,20 @@ export type Resolver = (events: readonly PlannedEvent[]) => Promise<Resolution>;
 export function createResolver(deps: ResolverDeps): Resolver {
   const maxAttempts = deps.maxAttempts ?? 8;
 
-  async function writeInTransaction(events: readonly PlannedEvent[], identifiers: Identifier[], touched: ReadonlySet<string>): Promise<BatchPlan> {
+  async function writeInTransaction(
+    events: readonly PlannedEvent[],
+    identifiers: Identifier[],
+    touched: ReadonlySet<string>,
+    snapshot: ReadonlyMap<string, string>,
+  ): Promise<BatchPlan> {
     let lockSet = new Set(touched);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await deps.db.transaction(async (tx) => {
           const profiles = await lockProfiles(tx, [...lockSet]);
-          const links = await findLinks(tx, identifiers);
+          // A draft that touches no stored profile only creates profiles and links: planning it on the
+          // snapshot is safe, as a link another writer made meanwhile makes the insert fail and the retry read again.
+          const links = attempt === 1 && lockSet.size === 0 ? snapshot : await findLinks(tx, identifiers);
           const now = deps.now();
           const plan = planBatch(events, { links, profiles }, { rules: deps.rules(), newId: deps.newId, now });
           if (plan.missing.size > 0) throw new NeedsMoreLocks(plan.missing);
@@ -80,7 +87,8 @@ export function createResolver(deps: ResolverDeps): Resolver {
     ]);
     const misses = identifiers.filter((identifier) => !cached.has(keyOf(identifier)));
     const stored = await findLinks(deps.db, misses);
-    const draft = planBatch(events, { links: new Map([...cached, ...stored]), profiles: new Map() }, {
+    const snapshot = new Map([...cached, ...stored]);
+    const draft = planBatch(events, { links: snapshot, profiles: new Map() }, {
       rules: deps.rules(),
       newId: deps.newId,
       now: readStartedAt,
@@ -91,7 +99,7 @@ export function createResolver(deps: ResolverDeps): Resolver {
       await deps.cache.fill(linksOf(misses, stored), readStartedAt);
       return { profileIds: draft.profileIds, merges: pending };
     }
-    const plan = await writeInTransaction(events, identifiers, draft.touched);
+    const plan = await writeInTransaction(events, identifiers, draft.touched, snapshot);
     // Tombstones first: the fill below must not bring back an entry of an identifier that moved.
     await deps.cache.invalidate(plan.merges.flatMap((merge) => merge.identifiers));
     await deps.cache.fill(linksOf(misses, plan.links), readStartedAt);
