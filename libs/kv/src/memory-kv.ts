@@ -29,15 +29,26 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
 
   const expiryOf = (ttlMs: number | undefined) => (ttlMs === undefined ? undefined : now() + ttlMs);
 
+  function setOne(key: string, value: string, setOptions: SetOptions): boolean {
+    if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
+    entries.set(prefix + key, { value, expiresAt: expiryOf(setOptions.ttlMs) });
+    return true;
+  }
+
   return {
     async get(key) {
       return live(key)?.value ?? null;
     },
+    async getMany(keys) {
+      return keys.map((key) => live(key)?.value ?? null);
+    },
     async set(key, value, setOptions: SetOptions = {}) {
       assertTtl(setOptions.ttlMs);
-      if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
-      entries.set(prefix + key, { value, expiresAt: expiryOf(setOptions.ttlMs) });
-      return true;
+      return setOne(key, value, setOptions);
+    },
+    async setMany(many, setOptions: SetOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      return many.map(({ key, value }) => setOne(key, value, setOptions));
     },
     async del(key) {
       entries.delete(prefix + key);

@@ -16,8 +16,15 @@ export interface KvEntry {
  */
 export interface Kv {
   get(key: string): Promise<string | null>;
+  /** The values of several keys in one round trip, in the order asked (null where missing). */
+  getMany(keys: string[]): Promise<Array<string | null>>;
   /** Resolves true when the value was written. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  /**
+   * Sets several keys in one round trip, each as `set` would with the same options (with
+   * `onlyIfAbsent`, each key on its own); resolves, per entry in order, whether it was written.
+   */
+  setMany(entries: Array<{ key: string; value: string }>, options?: SetOptions): Promise<boolean[]>;
   del(key: string): Promise<void>;
   /** The value of each key, null where there is none, in the order of `keys`. */
   getMany(keys: string[]): Promise<Array<string | null>>;

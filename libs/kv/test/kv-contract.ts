@@ -77,6 +77,30 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
       expect(await kv.get('lock')).toBe('c');
     });
 
+    it('reads and writes several keys at once', async () => {
+      expect(await kv.getMany([])).toEqual([]);
+      expect(await kv.setMany([])).toEqual([]);
+      await kv.set('b', 'old');
+      expect(await kv.setMany([{ key: 'a', value: '1' }, { key: 'b', value: '2' }])).toEqual([true, true]);
+      expect(await kv.getMany(['a', 'missing', 'b'])).toEqual(['1', null, '2']);
+    });
+
+    it('writes onlyIfAbsent entries of setMany key by key, with their TTL', async () => {
+      await kv.set('taken', 'first');
+      const written = await kv.setMany(
+        [
+          { key: 'taken', value: 'second' },
+          { key: 'free', value: 'mine' },
+        ],
+        { onlyIfAbsent: true, ttlMs: TTL_MS },
+      );
+      expect(written).toEqual([false, true]);
+      expect(await kv.getMany(['taken', 'free'])).toEqual(['first', 'mine']);
+      await target.elapse(PAST_TTL_MS);
+      expect(await kv.getMany(['taken', 'free'])).toEqual(['first', null]);
+      await expect(kv.setMany([{ key: 'x', value: 'y' }], { ttlMs: -1 })).rejects.toMatchObject({ code: 'kv_invalid_argument' });
+    });
+
     it('increments counters from zero', async () => {
       expect(await kv.incrBy('n', 1)).toBe(1);
       expect(await kv.incrBy('n', 5)).toBe(6);
