@@ -53,18 +53,6 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
     async del(key) {
       entries.delete(prefix + key);
     },
-    async getMany(keys) {
-      return keys.map((key) => live(key)?.value ?? null);
-    },
-    async setMany(written, setOptions: SetOptions = {}) {
-      assertTtl(setOptions.ttlMs);
-      const expiresAt = expiryOf(setOptions.ttlMs);
-      return written.map(({ key, value }) => {
-        if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
-        entries.set(prefix + key, { value, expiresAt });
-        return true;
-      });
-    },
     async setIfAbsentMany(written, setOptions = {}) {
       assertTtl(setOptions.ttlMs);
       const expiresAt = expiryOf(setOptions.ttlMs);

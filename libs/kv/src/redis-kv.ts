@@ -23,20 +23,6 @@ if tonumber(ARGV[2]) > 0 and redis.call('PTTL', KEYS[1]) == -1 then
 end
 return value`;
 
-// SET for each key (ARGV: ttl ms or 0, '1' for NX, then one value per key); one reply per key, 1 when written.
-const SET_MANY = `
-local written = {}
-for i, key in ipairs(KEYS) do
-  local args = { key, ARGV[i + 2] }
-  if tonumber(ARGV[1]) > 0 then
-    args[#args + 1] = 'PX'
-    args[#args + 1] = ARGV[1]
-  end
-  if ARGV[2] == '1' then args[#args + 1] = 'NX' end
-  written[i] = redis.call('SET', unpack(args)) and 1 or 0
-end
-return written`;
-
 /** Redis rejected the command itself (wrong type, not an integer): retrying cannot help. */
 function toKvError(err: unknown): CjoError {
   const message = err instanceof Error ? err.message : String(err);
@@ -75,10 +61,6 @@ export function createRedisKv(options: RedisKvOptions): Kv {
 
   return {
     get: (key) => guarded(() => redis.get(key)),
-    async getMany(keys) {
-      if (keys.length === 0) return [];
-      return guarded(() => redis.mget(...keys));
-    },
     async set(key, value, setOptions: SetOptions = {}) {
       assertTtl(setOptions.ttlMs);
       const { ttlMs, onlyIfAbsent } = setOptions;
@@ -89,21 +71,6 @@ export function createRedisKv(options: RedisKvOptions): Kv {
         return redis.set(key, value);
       });
       return reply === 'OK';
-    },
-    async setMany(entries, setOptions: SetOptions = {}) {
-      assertTtl(setOptions.ttlMs);
-      if (entries.length === 0) return [];
-      const flags = [setOptions.ttlMs ?? 0, setOptions.onlyIfAbsent === true ? '1' : '0'];
-      const reply = await guarded(() =>
-        redis.eval(
-          SET_MANY,
-          entries.length,
-          ...entries.map((entry) => entry.key),
-          ...flags,
-          ...entries.map((entry) => entry.value),
-        ),
-      );
-      return (reply as number[]).map((written) => written === 1);
     },
     async del(key) {
       await guarded(() => redis.del(key));

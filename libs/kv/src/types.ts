@@ -24,15 +24,8 @@ export interface Kv {
    * Sets several keys in one round trip, each as `set` would with the same options (with
    * `onlyIfAbsent`, each key on its own); resolves, per entry in order, whether it was written.
    */
-  setMany(entries: Array<{ key: string; value: string }>, options?: SetOptions): Promise<boolean[]>;
-  del(key: string): Promise<void>;
-  /** The value of each key, null where there is none, in the order of `keys`. */
-  getMany(keys: string[]): Promise<Array<string | null>>;
-  /**
-   * Writes every entry as `set` would with the same options (with `onlyIfAbsent`, each key on its
-   * own); resolves, per entry in order, whether it was written.
-   */
   setMany(entries: KvEntry[], options?: SetOptions): Promise<boolean[]>;
+  del(key: string): Promise<void>;
   /**
    * Writes each entry whose key does not exist; per entry, in order, null when it was written,
    * else the value the key already held (which is left as it was).

@@ -117,28 +117,6 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
       expect(await kv.incrBy('window', 1, TTL_MS)).toBe(1);
     });
 
-    it('gets many keys at once, null where there is none', async () => {
-      await kv.set('a', '1');
-      await kv.set('c', '3');
-      expect(await kv.getMany(['a', 'b', 'c'])).toEqual(['1', null, '3']);
-      expect(await kv.getMany([])).toEqual([]);
-    });
-
-    it('sets many keys at once, with one expiry for all', async () => {
-      const written = await kv.setMany([
-        { key: 'a', value: '1' },
-        { key: 'b', value: '2' },
-      ]);
-      expect(written).toEqual([true, true]);
-      await kv.setMany([{ key: 'short', value: 'x' }], { ttlMs: TTL_MS });
-      expect(await kv.setMany([])).toEqual([]);
-      expect(await kv.setMany([{ key: 'a', value: 'other' }, { key: 'c', value: '3' }], { onlyIfAbsent: true })).toEqual([false, true]);
-      expect(await kv.getMany(['a', 'c'])).toEqual(['1', '3']);
-      expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', 'x']);
-      await target.elapse(PAST_TTL_MS);
-      expect(await kv.getMany(['a', 'b', 'short'])).toEqual(['1', '2', null]);
-    });
-
     it('setIfAbsentMany writes only missing keys and reports what the others held', async () => {
       await kv.set('taken', 'theirs');
       const replies = await kv.setIfAbsentMany(
