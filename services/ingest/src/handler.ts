@@ -5,7 +5,8 @@ import { Rejection } from './rejection';
 import { authenticateSource, type SourceLookup } from './steps/authenticate';
 import { buildRawEvents, type ClientInfo, type KeyedRawEvent } from './steps/build-raw-event';
 import { checkSizes } from './steps/check-sizes';
-import { bodyWriteKey, listCalls, type IngestPayload } from './steps/list-calls';
+import type { CallType } from './calls';
+import { bodyWriteKey, listCalls, type Call, type IngestPayload } from './steps/list-calls';
 import { publishOnce } from './steps/publish-once';
 
 export interface IngestHandlerDeps {
@@ -24,6 +25,12 @@ export interface IngestRequest {
   authorization: string | undefined;
   client: ClientInfo;
   payload: IngestPayload;
+}
+
+function countByType(calls: Call[]): Partial<Record<CallType, number>> {
+  const counts: Partial<Record<CallType, number>> = {};
+  for (const { type } of calls) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
 }
 
 /** Seconds a client waits before resending events another request is still publishing. */
@@ -70,7 +77,7 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
   }
   return {
     statusCode: 200,
-    tally: { types: calls.map((call) => call.type), published, deduplicated },
+    tally: { types: countByType(calls), published, deduplicated },
     warnings: unconfirmed,
   };
 }

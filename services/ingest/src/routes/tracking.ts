@@ -53,7 +53,10 @@ function actOn(request: FastifyRequest, reply: FastifyReply, result: IngestReply
   const { metrics } = deps;
   for (const warning of result.warnings ?? []) request.log.warn({ err: warning }, 'dedupe marker not confirmed');
   if ('tally' in result) {
-    for (const type of result.tally.types) metrics.accepted(type);
+    for (const type of CALL_TYPES) {
+      const events = result.tally.types[type];
+      if (events !== undefined) metrics.accepted(type, events);
+    }
     metrics.published(result.tally.published);
     metrics.deduplicated(result.tally.deduplicated);
     return reply.send({ success: true as const });
