@@ -14,16 +14,17 @@
  *    and publishes each batch re-keyed to its own topic, without any lookup.
  * Removes the namespace's topics, schema and keys at the end (also on failure).
  *
- * Environment: BENCH_EVENTS (200000), BENCH_KNOWN (20000), BENCH_NEW_SHARE (0.2), IDENTITY_BATCH_SIZE (1000),
+ * Environment: BENCH_CPU_PROF=<dir> (identity runs with --cpu-prof, profiles written when it stops), BENCH_EVENTS (200000), BENCH_KNOWN (20000), BENCH_NEW_SHARE (0.2), IDENTITY_BATCH_SIZE (1000),
  * IDENTITY_PARTITIONS_CONCURRENTLY (6), KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContract, topics } from '@cjo/contract';
 import { Client } from 'pg';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
-import { startIdentityProcess, type ServiceProcess } from './lib/identity-process';
+import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { produceEvents, visitorEvent, type Visitor } from './lib/identity-load';
 import { assertLoopback, createAdmin, infraUrls, redisServerPid, removeNamespace, topicRecordCount, waitForTopicLeaders } from './lib/infra';
 import { startRelay } from './lib/relay-baseline';
@@ -79,6 +80,13 @@ async function main(): Promise<number> {
     IDENTITY_BATCH_SIZE: batchSize,
     IDENTITY_PARTITIONS_CONCURRENTLY: concurrency,
   };
+  const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+  const startIdentityProcess = () =>
+    startServiceProcess({
+      script: 'services/identity/src/main.ts',
+      env,
+      nodeArgs: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
+    });
   const admin = createAdmin(urls.kafkaBrokers);
   let identity: ServiceProcess | undefined;
   const meter = cpuMeter(() => ({ identity: identity?.pid, kafka: localKafkaPid(), redis: redisPid }));
@@ -92,7 +100,7 @@ async function main(): Promise<number> {
   try {
     await admin.connect();
     log(`namespace ${namespace}: ${int(known)} known visitors, ${int(events)} events (${Math.round(newShare * 100)}% new visitors)`);
-    identity = await startIdentityProcess(env);
+    identity = await startIdentityProcess();
     await waitForTopicLeaders(admin, [rawTopic, resolvedTopic]);
     const visitors: Visitor[] = Array.from({ length: known }, (_, i) => ({ anonymousId: `anon-${namespace}-${i}`, userId: `user-${namespace}-${i}` }));
     await produceEvents(urls.kafkaBrokers, rawTopic, visitors.map((v, i) => visitorEvent(`seed-${i}`, v, 'identify')), encode);
@@ -112,7 +120,7 @@ async function main(): Promise<number> {
     await produceEvents(urls.kafkaBrokers, rawTopic, stream, encode);
 
     log('identity: resolving the backlog');
-    identity = await startIdentityProcess(env);
+    identity = await startIdentityProcess();
     const stopIdentityCpu = meter.start();
     const timed = await timeBacklog(() => topicRecordCount(admin, resolvedTopic), known, known + events, 600_000);
     result.identity = { seconds: timed.seconds, cpu: stopIdentityCpu() };

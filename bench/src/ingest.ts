@@ -38,7 +38,7 @@ import {
   topicRecordCount,
   waitForTopicLeaders,
 } from './lib/infra';
-import { repoRoot, startIngestProcess, type IngestProcess } from './lib/ingest-process';
+import { repoRoot, startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { runPacedPhase, type PacedPhaseResult } from './lib/paced-load';
 import { batchBodyTemplate, trackBody, trackBodyTemplate } from './lib/payloads';
 import { runRawProducer, type RawProducerResult } from './lib/raw-producer';
@@ -151,8 +151,8 @@ async function main(): Promise<number> {
     cleanupFailures: [],
   };
 
-  let ingest: IngestProcess | undefined;
-  let bare: IngestProcess | undefined;
+  let ingest: ServiceProcess | undefined;
+  let bare: ServiceProcess | undefined;
   let admin: Admin | undefined;
   const meter = cpuMeter(() => ({ ingest: ingest?.pid, bare: bare?.pid, kafka: results.kafkaPid, redis: results.redisPid }));
   const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -198,7 +198,8 @@ async function main(): Promise<number> {
       .join(', ')}`;
 
     log('starting ingest');
-    ingest = await startIngestProcess({
+    ingest = await startServiceProcess({
+      script: 'services/ingest/src/main.ts',
       env: {
         CJO_NAMESPACE: namespace,
         LOG_LEVEL: 'warn',
@@ -271,7 +272,7 @@ async function main(): Promise<number> {
 
     if (settings.scenarios.has('bare')) {
       log('starting the bare HTTP server (baseline of single calls)');
-      bare = await startIngestProcess({ env: {}, script: 'bench/src/bare-http-server.ts' });
+      bare = await startServiceProcess({ script: 'bench/src/bare-http-server.ts', env: {} });
       const bareUrl = bare.url;
       if (settings.warmupSeconds > 0) {
         await load('warm-up (bare HTTP)', bareUrl, { ...single, connections: settings.connections, seconds: settings.warmupSeconds });

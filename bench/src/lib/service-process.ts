@@ -1,28 +1,45 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@cjo/testkit';
-import { repoRoot } from './ingest-process';
+
+export const repoRoot = resolve(__dirname, '../../..');
 
 export interface ServiceProcess {
   url: string;
   pid: number | undefined;
+  /** The last part of what the process wrote, for failure messages. */
   output(): string;
+  /** Lines the service wrote after it became ready (at LOG_LEVEL=warn: its warnings and errors). */
+  logLineCount(): number;
   exited(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Runs services/identity/src/main.ts as its own Node process on loopback and waits for /health/ready. */
-export async function startIdentityProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
+/**
+ * Runs `script` (relative to the repository, e.g. services/ingest/src/main.ts) as its own Node
+ * process (as the e2e tests do), listening on loopback only, and waits for /health/ready.
+ */
+export async function startServiceProcess(options: {
+  script: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  readyTimeoutMs?: number;
+}): Promise<ServiceProcess> {
   const port = await freePort('127.0.0.1');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/identity/src/main.ts'], {
+  const { script } = options;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let lines = 0;
   const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-64_000);
+    const text = chunk.toString();
+    lines += text.split('\n').filter((line) => line.trim() !== '').length;
+    output = (output + text).slice(-64_000);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
@@ -33,10 +50,11 @@ export async function startIdentityProcess(env: Record<string, string>, readyTim
       resolveExit(exitCode);
     }),
   );
+
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + readyTimeoutMs;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`identity exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
+    if (exitCode !== undefined) throw new Error(`${script} exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
     try {
       if ((await fetch(`${url}/health/ready`)).status === 200) break;
     } catch {
@@ -44,16 +62,19 @@ export async function startIdentityProcess(env: Record<string, string>, readyTim
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`identity did not become ready on ${url}:\n${output.slice(-4000)}`);
+      throw new Error(`${script} did not become ready on ${url}:\n${output.slice(-4000)}`);
     }
     await sleep(200);
   }
+  const startupLines = lines;
+
   return {
     url,
     pid: child.pid,
     output: () => output,
+    logLineCount: () => lines - startupLines,
     exited: () => exitCode !== undefined,
-    async stop(graceMs = 30_000) {
+    async stop(graceMs = 20_000) {
       if (exitCode !== undefined) return exitCode;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
