@@ -22,11 +22,12 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContract, topics } from '@cjo/contract';
+import { infraUrls, removeNamespace } from '@cjo/testkit';
 import { Client } from 'pg';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
 import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { produceEvents, visitorEvent, type Visitor } from './lib/identity-load';
-import { assertLoopback, createAdmin, infraUrls, redisServerPid, removeNamespace, topicRecordCount, waitForTopicLeaders } from './lib/infra';
+import { assertLoopback, createAdmin, redisServerPid, topicRecordCount, waitForTopicLeaders } from './lib/infra';
 import { startRelay } from './lib/relay-baseline';
 import { banner, int, ratio, table } from './lib/report';
 
@@ -159,7 +160,7 @@ async function main(): Promise<number> {
   } finally {
     await identity?.stop().catch(() => null);
     await admin.disconnect().catch(() => undefined);
-    problems.push(...(await removeNamespace(urls, namespace, [`${namespace}_identity`])));
+    problems.push(...(await removeNamespace(urls, namespace, { pgSchemas: [`${namespace}_identity`] })));
   }
 
   const out: string[] = [];

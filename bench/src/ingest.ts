@@ -25,15 +25,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { createContract, topics } from '@cjo/contract';
+import { infraUrls, removeNamespace } from '@cjo/testkit';
 import type { Admin } from 'kafkajs';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
 import { runHttpPhase, type HttpPhaseResult } from './lib/http-load';
 import {
   assertLoopback,
   createAdmin,
-  infraUrls,
   redisServerPid,
-  removeNamespace,
   settledRecordCount,
   topicRecordCount,
   waitForTopicLeaders,
@@ -171,7 +170,7 @@ async function main(): Promise<number> {
         if (code !== 0 && code !== null) results.cleanupFailures.push(`ingest exited with code ${code}`);
       }
       await admin?.disconnect().catch(() => undefined);
-      results.cleanupFailures.push(...(await removeNamespace(urls, namespace, [`${namespace}_ingest`])));
+      results.cleanupFailures.push(...(await removeNamespace(urls, namespace, { pgSchemas: [`${namespace}_ingest`] })));
     })());
 
   // Bounded in time whatever happens: every phase has a fixed length, and this catches a hang anywhere.

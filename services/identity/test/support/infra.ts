@@ -2,9 +2,7 @@ import { createKafkaBus, type Bus } from '@cjo/bus';
 import { topicSpecs } from '@cjo/contract';
 import { createRedisKv, type Kv } from '@cjo/kv';
 import type { Logger } from '@cjo/log';
-import { infraUrls, uniqueName } from '@cjo/testkit';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { infraUrls, removeNamespace, uniqueName } from '@cjo/testkit';
 
 /** A namespace of its own on the shared Kafka and Redis: topic prefix, Redis key prefix, and their removal. */
 export interface TestNamespace {
@@ -35,21 +33,8 @@ export async function createTestNamespace(label: string, logger: Logger): Promis
     async dispose() {
       await Promise.all(stores.map((kv) => kv.close()));
       await bus.close();
-      const admin = new Kafka({ clientId: `${name}-cleanup`, brokers: urls.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      try {
-        const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
-      } finally {
-        await admin.disconnect();
-      }
-      const redis = new Redis(urls.redisUrl);
-      try {
-        const keys = await redis.keys(`${name}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      const failures = await removeNamespace(urls, name);
+      if (failures.length > 0) throw new Error(`cleanup of ${name} failed: ${failures.join('; ')}`);
     },
   };
 }
