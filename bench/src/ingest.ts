@@ -16,7 +16,7 @@
  *   BENCH_BATCH_CONNECTIONS=20  connections of (b), and sends in flight of the raw producer
  *   BENCH_RATE=2000             request rate of (c) and (d)
  *   BENCH_RATE_CONNECTIONS=10   connections of (c) (autocannon's default)
- *   BENCH_SCENARIOS=single,raw,batch,rate,paced   which phases to run
+ *   BENCH_SCENARIOS=single,bare,raw,batch,rate,paced   which phases to run
  *   BENCH_CPU_PROF=<dir>        run ingest with --cpu-prof, profile written to <dir> when it stops
  *   KAFKA_BROKERS, DATABASE_URL, REDIS_URL   (loopback only; defaults as the services)
  */
@@ -25,26 +25,25 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { createContract, topics } from '@cjo/contract';
+import { infraUrls, removeNamespace } from '@cjo/testkit';
 import type { Admin } from 'kafkajs';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
 import { runHttpPhase, type HttpPhaseResult } from './lib/http-load';
 import {
   assertLoopback,
   createAdmin,
-  infraUrls,
   redisServerPid,
-  removeNamespace,
   settledRecordCount,
   topicRecordCount,
   waitForTopicLeaders,
 } from './lib/infra';
-import { repoRoot, startIngestProcess, type IngestProcess } from './lib/ingest-process';
+import { repoRoot, startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { runPacedPhase, type PacedPhaseResult } from './lib/paced-load';
 import { batchBodyTemplate, trackBody, trackBodyTemplate } from './lib/payloads';
 import { runRawProducer, type RawProducerResult } from './lib/raw-producer';
 import { banner, int, ms, ratio, table } from './lib/report';
 
-const SCENARIOS = ['single', 'raw', 'batch', 'rate', 'paced'] as const;
+const SCENARIOS = ['single', 'bare', 'raw', 'batch', 'rate', 'paced'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** CPU taken by processes outside the benchmark, or stolen, above which a phase is reported as disturbed, in % of one core. */
@@ -116,6 +115,7 @@ interface RunResults {
   warmup?: HttpPhaseResult;
   batchWarmup?: HttpPhaseResult;
   single?: HttpPhaseResult;
+  bare?: HttpPhaseResult;
   raw?: RawProducerResult & { producedEvents: number; warmupEvents: number };
   batch?: HttpPhaseResult;
   batchMissing?: string;
@@ -150,9 +150,10 @@ async function main(): Promise<number> {
     cleanupFailures: [],
   };
 
-  let ingest: IngestProcess | undefined;
+  let ingest: ServiceProcess | undefined;
+  let bare: ServiceProcess | undefined;
   let admin: Admin | undefined;
-  const meter = cpuMeter(() => ({ ingest: ingest?.pid, kafka: results.kafkaPid, redis: results.redisPid }));
+  const meter = cpuMeter(() => ({ ingest: ingest?.pid, bare: bare?.pid, kafka: results.kafkaPid, redis: results.redisPid }));
   const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const stop = meter.start();
     const value = await run();
@@ -163,12 +164,13 @@ async function main(): Promise<number> {
   const cleanUp = (): Promise<void> =>
     (cleaned ??= (async () => {
       log('cleaning up');
+      await bare?.stop().catch(() => null);
       if (ingest !== undefined) {
         const code = await ingest.stop().catch(() => null);
         if (code !== 0 && code !== null) results.cleanupFailures.push(`ingest exited with code ${code}`);
       }
       await admin?.disconnect().catch(() => undefined);
-      results.cleanupFailures.push(...(await removeNamespace(urls, namespace, [`${namespace}_ingest`])));
+      results.cleanupFailures.push(...(await removeNamespace(urls, namespace, { pgSchemas: [`${namespace}_ingest`] })));
     })());
 
   // Bounded in time whatever happens: every phase has a fixed length, and this catches a hang anywhere.
@@ -195,7 +197,8 @@ async function main(): Promise<number> {
       .join(', ')}`;
 
     log('starting ingest');
-    ingest = await startIngestProcess({
+    ingest = await startServiceProcess({
+      script: 'services/ingest/src/main.ts',
       env: {
         CJO_NAMESPACE: namespace,
         LOG_LEVEL: 'warn',
@@ -230,14 +233,15 @@ async function main(): Promise<number> {
       results.counted.push({ name, ackedEvents, unknownEvents, producedEvents: now - lastCount });
       lastCount = now;
     };
-    const httpPhase = async (
+    const load = (
       name: string,
+      url: string,
       options: { path: string; body: string; events: number; connections: number; seconds: number; overallRate?: number },
     ): Promise<HttpPhaseResult> => {
       log(`${name}: ${options.seconds} s, ${options.connections} connections${options.overallRate ? `, ${options.overallRate} req/s` : ''}`);
-      const result = await measured(name, () => runHttpPhase({
+      return measured(name, () => runHttpPhase({
         name,
-        url: service.url,
+        url,
         path: options.path,
         headers: auth,
         bodyTemplate: options.body,
@@ -246,6 +250,12 @@ async function main(): Promise<number> {
         seconds: options.seconds,
         ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
       }));
+    };
+    const httpPhase = async (
+      name: string,
+      options: { path: string; body: string; events: number; connections: number; seconds: number; overallRate?: number },
+    ): Promise<HttpPhaseResult> => {
+      const result = await load(name, service.url, options);
       await countPhase(name, result.ok * options.events, result.inFlightAtCutoff * options.events);
       if (service.exited()) throw new Error(`ingest exited during ${name}:\n${service.output().slice(-4000)}`);
       return result;
@@ -257,6 +267,18 @@ async function main(): Promise<number> {
     }
     if (settings.scenarios.has('single')) {
       results.single = await httpPhase('(a) /v1/track, max', { ...single, connections: settings.connections, seconds: settings.seconds });
+    }
+
+    if (settings.scenarios.has('bare')) {
+      log('starting the bare HTTP server (baseline of single calls)');
+      bare = await startServiceProcess({ script: 'bench/src/bare-http-server.ts', env: {} });
+      const bareUrl = bare.url;
+      if (settings.warmupSeconds > 0) {
+        await load('warm-up (bare HTTP)', bareUrl, { ...single, connections: settings.connections, seconds: settings.warmupSeconds });
+      }
+      results.bare = await load('bare node:http server (baseline)', bareUrl, { ...single, connections: settings.connections, seconds: settings.seconds });
+      await bare.stop();
+      bare = undefined;
     }
 
     if (settings.scenarios.has('raw')) {
@@ -403,6 +425,7 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     ]);
     if (r.raw.errors > 0) problems.push(`raw producer: ${r.raw.errors} failed sends (${r.raw.firstError})`);
   }
+  if (r.bare) httpRow(r.bare, `${settings.connections} conns`);
   if (r.single) httpRow(r.single, `${settings.connections} conns`);
   if (r.batch) httpRow(r.batch, `${settings.batchConnections} conns`);
   if (r.batchMissing) rows.push([`(b) /v1/batch ×${settings.batchSize}, max`, 'NOT RUN', '-', '-', '-', '-', '-', '-']);
@@ -445,10 +468,11 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
       '',
       `CPU during each phase, in % of one core (the machine has ${cpus.length} cores: ${cpus.length * 100}% is all of it)`,
       table(
-        ['phase', 'ingest', 'this process (load gen / raw producer)', 'kafka broker', 'redis', 'irq+softirq', 'other', 'all busy', 'steal'],
+        ['phase', 'ingest', 'bare server', 'this process (load gen / raw producer)', 'kafka broker', 'redis', 'irq+softirq', 'other', 'all busy', 'steal'],
         r.cpu.map(({ name, use }) => [
           name,
           pct(use.byProcess.get('ingest')),
+          pct(use.byProcess.get('bare')),
           pct(use.bench),
           pct(use.byProcess.get('kafka')),
           pct(use.byProcess.get('redis')),
@@ -457,7 +481,7 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
           pct(use.machine),
           pct(use.steal),
         ]),
-        [false, true, true, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, true, true],
       ),
     );
     const noisy = r.cpu.filter(({ use }) => (othersOf(use) ?? 0) + (use.steal ?? 0) > NOISE_LIMIT_PCT);
@@ -480,6 +504,7 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
   const batchEps = r.batch ? (r.batch.ok * r.batch.eventsPerRequest) / r.batch.seconds : Number.NaN;
   const singleRps = r.single ? r.single.ok / r.single.seconds : Number.NaN;
   const rawEps = r.raw ? r.raw.events / r.raw.seconds : Number.NaN;
+  const bareRps = r.bare ? r.bare.ok / r.bare.seconds : Number.NaN;
   const batchRatio = batchEps / rawEps;
   const rateCheck = (achieved: number, p99: number, errorFree: boolean): [boolean, string] => {
     if (!errorFree) return [false, 'errors'];
@@ -493,6 +518,9 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     r.single
       ? target(`/v1/track req/s ≥ ${int(TARGETS.singleReqPerSec)}`, int(singleRps), clean(r.single) && singleRps >= TARGETS.singleReqPerSec, clean(r.single) ? '' : 'errors')
       : target(`/v1/track req/s ≥ ${int(TARGETS.singleReqPerSec)}`, '-', undefined, 'not run'),
+    r.single && r.bare
+      ? ['/v1/track ÷ bare node:http server req/s (no target)', `${ratio(singleRps / bareRps)} (${int(singleRps)} / ${int(bareRps)})`, 'for reading the line above']
+      : ['/v1/track ÷ bare node:http server req/s (no target)', '-', 'not run'],
     r.batch && r.raw
       ? target(`batch / raw producer events/s ≥ ${TARGETS.ratio}`, `${ratio(batchRatio)} (${int(batchEps)} / ${int(rawEps)})`, clean(r.batch) && r.raw.errors === 0 && batchRatio >= TARGETS.ratio)
       : target(`batch / raw producer events/s ≥ ${TARGETS.ratio}`, '-', undefined, r.batchMissing ? 'no /v1/batch' : 'not run'),

@@ -35,11 +35,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createContract, topicSpecs } from '@cjo/contract';
 import { Client } from 'pg';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
-import { assertLoopback, createAdmin, infraUrls, redisServerPid, removeNamespace, waitForTopicLeaders, type InfraUrls } from './lib/infra';
+import { infraUrls, removeNamespace, type InfraUrls } from '@cjo/testkit';
+import { assertLoopback, createAdmin, redisServerPid, waitForTopicLeaders } from './lib/infra';
 import { connectProducer, drainRaw, kafkaClient, pacedLoad, produceAll, startConsumer, type PacedResult } from './lib/kafka-tools';
 import { backlogGenerator, flipGenerator } from './lib/profile-events';
 import { banner, int, ms, ratio, table } from './lib/report';
-import { counterValue, startServiceProcess, type ServiceProcess } from './lib/service-process';
+import { counterValue } from './lib/prometheus';
+import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 
 const SCENARIOS = ['drain', 'raw', 'latency', 'kafka', 'batch1'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -168,7 +170,7 @@ async function main(): Promise<number> {
       log('cleaning up');
       for (const service of services) await service.stop().catch(() => null);
       await producer.disconnect().catch(() => undefined);
-      for (const ns of [namespace, baselineNamespace]) results.cleanupFailures.push(...(await removeNamespace(urls, ns, [`${ns}_profiles`])));
+      for (const ns of [namespace, baselineNamespace]) results.cleanupFailures.push(...(await removeNamespace(urls, ns, { pgSchemas: [`${ns}_profiles`] })));
     })());
   const budgetMs = (settings.events / 1_000 + settings.baselineEvents / 200 + 4 * settings.seconds + 300) * 1000;
   const watchdog = setTimeout(() => {
@@ -181,7 +183,7 @@ async function main(): Promise<number> {
 
   const start = async (ns: string, env: Record<string, string> = {}): Promise<ServiceProcess> => {
     const service = await startServiceProcess({
-      name: 'profiles',
+      script: 'services/profiles/src/main.ts',
       env: {
         CJO_NAMESPACE: ns,
         LOG_LEVEL: 'warn',

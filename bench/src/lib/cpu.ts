@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { repoRoot } from './ingest-process';
+import { repoRoot } from './service-process';
 
 /** Linux's USER_HZ: the unit of /proc CPU times (100 on every usual kernel). */
 const TICKS_PER_SECOND = 100;

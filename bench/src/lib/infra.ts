@@ -1,25 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { Client } from 'pg';
-
-export interface InfraUrls {
-  kafkaBrokers: string[];
-  databaseUrl: string;
-  redisUrl: string;
-}
-
-/** Same variables and local defaults as the services and the tests. */
-export function infraUrls(env: NodeJS.ProcessEnv = process.env): InfraUrls {
-  return {
-    kafkaBrokers: (env.KAFKA_BROKERS || '127.0.0.1:9092')
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter((broker) => broker.length > 0),
-    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-  };
-}
+import type { InfraUrls } from '@cjo/testkit';
 
 /** The benchmark only ever talks to this machine. */
 export function assertLoopback(urls: InfraUrls): void {
@@ -100,54 +82,3 @@ export async function redisServerPid(url: string): Promise<number | undefined> {
   }
 }
 
-/**
- * Removes everything the run created: topics named `<namespace>.*`, the
- * Postgres schemas given, Redis keys `<namespace>:*`. Every step is tried;
- * the failures are returned, not thrown, so one failing step does not leave the others undone.
- */
-export async function removeNamespace(urls: InfraUrls, namespace: string, pgSchemas: string[]): Promise<string[]> {
-  if (!/^[a-z][a-z0-9_]{3,30}$/.test(namespace)) throw new Error(`refusing to clean up namespace "${namespace}"`);
-  const failures: string[] = [];
-  const admin = createAdmin(urls.kafkaBrokers);
-  try {
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
-  } catch (err) {
-    failures.push(`kafka topics ${namespace}.*: ${String(err)}`);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-
-  for (const schema of pgSchemas) {
-    if (!schema.startsWith(`${namespace}_`)) {
-      failures.push(`postgres: refusing to drop schema ${schema}`);
-      continue;
-    }
-    const client = new Client({ connectionString: urls.databaseUrl });
-    try {
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(schema)} CASCADE`);
-    } catch (err) {
-      failures.push(`postgres schema ${schema}: ${String(err)}`);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-
-  const redis = new Redis(urls.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch (err) {
-    failures.push(`redis keys ${namespace}:*: ${String(err)}`);
-  } finally {
-    redis.disconnect();
-  }
-  return failures;
-}

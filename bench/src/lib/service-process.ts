@@ -1,37 +1,45 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@cjo/testkit';
-import { repoRoot } from './ingest-process';
+
+export const repoRoot = resolve(__dirname, '../../..');
 
 export interface ServiceProcess {
   url: string;
   pid: number | undefined;
   /** The last part of what the process wrote, for failure messages. */
   output(): string;
+  /** Lines the service wrote after it became ready (at LOG_LEVEL=warn: its warnings and errors). */
+  logLineCount(): number;
   exited(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
 
 /**
- * Runs a service's main.ts (`services/<name>/src/main.ts`) as its own Node process, on loopback
- * only, and waits for /health/ready. The same as the e2e runner, for any service.
+ * Runs `script` (relative to the repository, e.g. services/ingest/src/main.ts) as its own Node
+ * process (as the e2e tests do), listening on loopback only, and waits for /health/ready.
  */
 export async function startServiceProcess(options: {
-  name: string;
+  script: string;
   env: Record<string, string>;
   nodeArgs?: string[];
   readyTimeoutMs?: number;
 }): Promise<ServiceProcess> {
   const port = await freePort('127.0.0.1');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', `services/${options.name}/src/main.ts`], {
+  const { script } = options;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let lines = 0;
   const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-64_000);
+    const text = chunk.toString();
+    lines += text.split('\n').filter((line) => line.trim() !== '').length;
+    output = (output + text).slice(-64_000);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
@@ -46,7 +54,7 @@ export async function startServiceProcess(options: {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${options.name} exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
+    if (exitCode !== undefined) throw new Error(`${script} exited during start-up (code ${exitCode}):\n${output.slice(-4000)}`);
     try {
       if ((await fetch(`${url}/health/ready`)).status === 200) break;
     } catch {
@@ -54,15 +62,17 @@ export async function startServiceProcess(options: {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${options.name} did not become ready on ${url}:\n${output.slice(-4000)}`);
+      throw new Error(`${script} did not become ready on ${url}:\n${output.slice(-4000)}`);
     }
     await sleep(200);
   }
+  const startupLines = lines;
 
   return {
     url,
     pid: child.pid,
     output: () => output,
+    logLineCount: () => lines - startupLines,
     exited: () => exitCode !== undefined,
     async stop(graceMs = 20_000) {
       if (exitCode !== undefined) return exitCode;
@@ -75,16 +85,4 @@ export async function startServiceProcess(options: {
       }
     },
   };
-}
-
-/** A counter's value in a Prometheus text exposition (summed over its label sets); 0 when absent. */
-export function counterValue(metrics: string, name: string): number {
-  let total = 0;
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }

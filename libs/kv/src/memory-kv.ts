@@ -29,18 +29,49 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
 
   const expiryOf = (ttlMs: number | undefined) => (ttlMs === undefined ? undefined : now() + ttlMs);
 
+  function setOne(key: string, value: string, setOptions: SetOptions): boolean {
+    if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
+    entries.set(prefix + key, { value, expiresAt: expiryOf(setOptions.ttlMs) });
+    return true;
+  }
+
   return {
     async get(key) {
       return live(key)?.value ?? null;
     },
+    async getMany(keys) {
+      return keys.map((key) => live(key)?.value ?? null);
+    },
     async set(key, value, setOptions: SetOptions = {}) {
       assertTtl(setOptions.ttlMs);
-      if (setOptions.onlyIfAbsent === true && live(key) !== undefined) return false;
-      entries.set(prefix + key, { value, expiresAt: expiryOf(setOptions.ttlMs) });
-      return true;
+      return setOne(key, value, setOptions);
+    },
+    async setMany(many, setOptions: SetOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      return many.map(({ key, value }) => setOne(key, value, setOptions));
     },
     async del(key) {
       entries.delete(prefix + key);
+    },
+    async setIfAbsentMany(written, setOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      const expiresAt = expiryOf(setOptions.ttlMs);
+      return written.map(({ key, value }) => {
+        const existing = live(key);
+        if (existing !== undefined) return existing.value;
+        entries.set(prefix + key, { value, expiresAt });
+        return null;
+      });
+    },
+    async deleteIfValue(expected) {
+      let deleted = 0;
+      for (const { key, value } of expected) {
+        if (live(key)?.value === value) {
+          entries.delete(prefix + key);
+          deleted += 1;
+        }
+      }
+      return deleted;
     },
     async incrBy(key, by, ttlMs) {
       assertIncrement(by);

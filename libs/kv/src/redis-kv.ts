@@ -2,6 +2,7 @@ import { Redis, ReplyError } from 'ioredis';
 import { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import { assertIncrement, assertTtl } from './kv-errors';
+import { defineKvScripts, scriptArgs } from './redis-scripts';
 import type { Kv, SetOptions } from './types';
 
 export interface RedisKvOptions {
@@ -55,6 +56,7 @@ export function createRedisKv(options: RedisKvOptions): Kv {
     // the 2 s default keeps a timer alive on a socket that was refused.
     disconnectTimeout: 100,
   });
+  defineKvScripts(redis);
   redis.on('error', (err: Error) => options.logger?.warn({ err }, 'redis connection error'));
 
   return {
@@ -72,6 +74,26 @@ export function createRedisKv(options: RedisKvOptions): Kv {
     },
     async del(key) {
       await guarded(() => redis.del(key));
+    },
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      return guarded(() => redis.mget(keys));
+    },
+    async setMany(entries, setOptions: SetOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      if (entries.length === 0) return [];
+      const args = scriptArgs(entries, setOptions.ttlMs);
+      const written = await guarded(() => redis.cjoSetMany(...args, setOptions.onlyIfAbsent === true ? '1' : '0'));
+      return written.map((reply) => reply === 1);
+    },
+    async setIfAbsentMany(entries, setOptions = {}) {
+      assertTtl(setOptions.ttlMs);
+      if (entries.length === 0) return [];
+      return guarded(() => redis.cjoSetIfAbsentMany(...scriptArgs(entries, setOptions.ttlMs)));
+    },
+    async deleteIfValue(entries) {
+      if (entries.length === 0) return 0;
+      return guarded(() => redis.cjoDeleteIfValue(...scriptArgs(entries)));
     },
     async incrBy(key, by, ttlMs) {
       assertIncrement(by);

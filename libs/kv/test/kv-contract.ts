@@ -77,6 +77,30 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
       expect(await kv.get('lock')).toBe('c');
     });
 
+    it('reads and writes several keys at once', async () => {
+      expect(await kv.getMany([])).toEqual([]);
+      expect(await kv.setMany([])).toEqual([]);
+      await kv.set('b', 'old');
+      expect(await kv.setMany([{ key: 'a', value: '1' }, { key: 'b', value: '2' }])).toEqual([true, true]);
+      expect(await kv.getMany(['a', 'missing', 'b'])).toEqual(['1', null, '2']);
+    });
+
+    it('writes onlyIfAbsent entries of setMany key by key, with their TTL', async () => {
+      await kv.set('taken', 'first');
+      const written = await kv.setMany(
+        [
+          { key: 'taken', value: 'second' },
+          { key: 'free', value: 'mine' },
+        ],
+        { onlyIfAbsent: true, ttlMs: TTL_MS },
+      );
+      expect(written).toEqual([false, true]);
+      expect(await kv.getMany(['taken', 'free'])).toEqual(['first', 'mine']);
+      await target.elapse(PAST_TTL_MS);
+      expect(await kv.getMany(['taken', 'free'])).toEqual(['first', null]);
+      await expect(kv.setMany([{ key: 'x', value: 'y' }], { ttlMs: -1 })).rejects.toMatchObject({ code: 'kv_invalid_argument' });
+    });
+
     it('increments counters from zero', async () => {
       expect(await kv.incrBy('n', 1)).toBe(1);
       expect(await kv.incrBy('n', 5)).toBe(6);
@@ -91,6 +115,37 @@ export function describeKvContract(label: string, target: KvContractTarget): voi
       await target.elapse(TTL_MS / 2 + 50);
       expect(await kv.get('window')).toBeNull();
       expect(await kv.incrBy('window', 1, TTL_MS)).toBe(1);
+    });
+
+    it('setIfAbsentMany writes only missing keys and reports what the others held', async () => {
+      await kv.set('taken', 'theirs');
+      const replies = await kv.setIfAbsentMany(
+        [
+          { key: 'free', value: 'mine' },
+          { key: 'taken', value: 'mine' },
+          { key: 'free', value: 'again' },
+        ],
+        { ttlMs: TTL_MS },
+      );
+      expect(replies).toEqual([null, 'theirs', 'mine']);
+      expect(await kv.getMany(['free', 'taken'])).toEqual(['mine', 'theirs']);
+      await target.elapse(PAST_TTL_MS);
+      expect(await kv.setIfAbsentMany([{ key: 'free', value: 'later' }])).toEqual([null]);
+      expect(await kv.get('free')).toBe('later');
+    });
+
+    it('deleteIfValue deletes only keys that hold the given value', async () => {
+      await kv.setMany([
+        { key: 'a', value: 'x' },
+        { key: 'b', value: 'y' },
+      ]);
+      const deleted = await kv.deleteIfValue([
+        { key: 'a', value: 'x' },
+        { key: 'b', value: 'not-y' },
+        { key: 'missing', value: 'x' },
+      ]);
+      expect(deleted).toBe(1);
+      expect(await kv.getMany(['a', 'b'])).toEqual([null, 'y']);
     });
 
     it('rejects increments of non-integer values and bad arguments without retrying', async () => {

@@ -1,3 +1,3 @@
 export { createIdentityService, identityMigrationsDir, type IdentityServiceDeps } from './service';
 export { identityConfigSchema, type IdentityConfig } from './config';
-export type { Identifier, IdentifierType } from './identifiers';
+export type { Identifier } from './identifiers';

@@ -1,183 +1,180 @@
-import { createMemoryBus, dlqTopicOf, type MemoryBus } from '@cjo/bus';
-import { createContract, topics, topicSpecs, type RawEvent, type ResolvedEvent } from '@cjo/contract';
+import { randomUUID } from 'node:crypto';
+import { createMemoryBus, dlqTopicOf, publishRecords, type Bus, type MemoryBus } from '@cjo/bus';
+import { createContract, topicSpecs } from '@cjo/contract';
 import { createMemoryKv } from '@cjo/kv';
-import { createHttpApp } from '@cjo/http';
-import type { ServiceModule } from '@cjo/lifecycle';
 import { createLogger } from '@cjo/log';
-import {
-  collectRecords,
-  createTestDb,
-  flakyDb,
-  sampleRawEvent,
-  type Collected,
-  type FlakyDb,
-  type TestDb,
-} from '@cjo/service-testkit';
+import { CjoError } from '@cjo/errors';
+import type { Db } from '@cjo/db';
+import { createTestDb, type TestDb } from '@cjo/service-testkit';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
-import { createIdentityService, identityMigrationsDir } from '../src';
+import { identityMigrationsDir } from '../src';
+import { startIdentity, type IdentityHarness } from './support/identity-harness';
+import { event } from './support/memory-graph';
 
 const contract = createContract();
 const logger = createLogger({ name: 'identity-test', level: 'silent' });
 
+/** The memory bus, recording which topics were published to in which order, and failing publishes on demand. */
+function recordingBus(inner: MemoryBus): Bus & { order: string[]; failNext: (topic: string, times: number) => void } {
+  const order: string[] = [];
+  const failures = new Map<string, number>();
+  return {
+    ensureTopics: (specs) => inner.ensureTopics(specs),
+    subscribe: (options) => inner.subscribe(options),
+    close: () => inner.close(),
+    async publish(topic, messages) {
+      const left = failures.get(topic) ?? 0;
+      if (left > 0) {
+        failures.set(topic, left - 1);
+        throw new CjoError('bus_unavailable', 'broker down', { retriable: true });
+      }
+      if (topic !== 'cjo.events.raw.v1') order.push(topic);
+      await inner.publish(topic, messages);
+    },
+    order,
+    failNext: (topic, times) => failures.set(topic, times),
+  };
+}
+
+/** A Db whose next `n` statements fail the way a lost connection does, once armed. */
+function faultyDb(db: Db): Db & { failNext(n: number): void; failed: () => number } {
+  let left = 0;
+  let failed = 0;
+  return {
+    query(sql, params) {
+      if (left > 0) {
+        left -= 1;
+        failed += 1;
+        return Promise.reject(new CjoError('db_unavailable', 'connection lost', { retriable: true }));
+      }
+      return db.query(sql, params);
+    },
+    transaction: (fn) => db.transaction(fn),
+    close: () => db.close(),
+    failNext: (n) => {
+      left = n;
+    },
+    failed: () => failed,
+  };
+}
+
 describeWithInfra(['postgres'], 'identity service on the memory bus and Postgres', () => {
-  let bus: MemoryBus;
+  let memory: MemoryBus;
+  let bus: ReturnType<typeof recordingBus>;
   let testDb: TestDb;
-  let db: FlakyDb;
-  let failures = 0;
-  let service: ServiceModule;
-  let resolved: Collected<ResolvedEvent>;
-  /** Teardown of what beforeEach created, run in reverse even when beforeEach failed halfway. */
-  const cleanups: Array<() => Promise<void>> = [];
+  let harness: IdentityHarness;
+  let db: ReturnType<typeof faultyDb>;
 
   beforeEach(async () => {
-    bus = createMemoryBus();
-    cleanups.push(() => bus.close());
+    memory = createMemoryBus();
+    bus = recordingBus(memory);
     await bus.ensureTopics(topicSpecs());
     testDb = await createTestDb('identity_test', identityMigrationsDir);
-    cleanups.push(() => testDb.dispose());
-    db = flakyDb(testDb.db, failures);
-    service = createIdentityService({
-      config: { CJO_ADMIN_TOKEN: 'admin-token', IDENTITY_CACHE_TTL_MS: 60_000 },
-      logger,
-      bus,
-      db,
-      kv: createMemoryKv(),
-      contract,
-      consumerGroup: 'identity',
-    });
-    cleanups.push(() => service.stop());
-    await service.start();
-    resolved = await collectRecords(bus, contract.codec('resolvedEvents'));
-    cleanups.push(() => resolved.stop());
+    db = faultyDb(testDb.db);
+    harness = await startIdentity({ bus, db, kv: createMemoryKv(), contract, logger });
   });
 
   afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await harness?.stop();
+    await testDb?.dispose();
+    await memory?.close();
   });
 
-  async function publishRaw(event: RawEvent): Promise<void> {
-    const codec = contract.codec('rawEvents');
-    await bus.publish(codec.topic, [{ key: event.userId ?? event.anonymousId ?? '', value: codec.encode(event) }]);
+  async function resolve(...events: ReturnType<typeof event>[]) {
+    await harness.publishRaw(...events);
+    return harness.waitResolved(events.map((e) => e.messageId));
   }
 
-  async function resolvedCount(count: number): Promise<ResolvedEvent[]> {
-    await waitFor(() => resolved.records.length >= count, { message: `${count} resolved events`, timeoutMs: 5_000 });
-    return [...resolved.records];
-  }
-
-  it('gives a new visitor a profile and keeps it once the visitor identifies', async () => {
-    const anonymous = sampleRawEvent({ messageId: 'm-anon', userId: null, anonymousId: 'anon-1' });
-    await publishRaw(anonymous);
-    const [first] = await resolvedCount(1);
-    expect(first).toEqual({ ...anonymous, profileId: expect.any(String) });
-    expect(resolved.keys[0]).toBe(first?.profileId);
-
-    await publishRaw(sampleRawEvent({ messageId: 'm-user', userId: 'user-1', anonymousId: 'anon-1' }));
-    await publishRaw(sampleRawEvent({ messageId: 'm-user-only', userId: 'user-1' }));
-    const events = await resolvedCount(3);
-    expect(events.map((event) => event.profileId)).toEqual([first?.profileId, first?.profileId, first?.profileId]);
-
-    const { rows } = await db.query<{ type: string; value: string; profile_id: string }>(
-      'SELECT type, value, profile_id FROM identifiers ORDER BY type',
-    );
-    expect(rows).toEqual([
-      { type: 'anonymousId', value: 'anon-1', profile_id: first?.profileId },
-      { type: 'userId', value: 'user-1', profile_id: first?.profileId },
-    ]);
+  it('keys resolved events by profile and publishes a merge before the events that use its survivor', async () => {
+    const phone = event({ type: 'screen', anonymousId: 'phone' });
+    const laptop = event({ type: 'page', anonymousId: 'laptop' });
+    await resolve(phone);
+    await resolve(laptop);
+    const login = event({ type: 'identify', userId: 'u-1', anonymousId: 'laptop' });
+    await resolve(login);
+    bus.order.length = 0;
+    const second = event({ type: 'identify', userId: 'u-1', anonymousId: 'phone' });
+    const found = await resolve(second);
+    const survivor = found.get(phone.messageId)!.profileId;
+    expect(found.get(second.messageId)?.profileId).toBe(survivor);
+    expect(bus.order).toEqual(['cjo.identity.changes.v1', 'cjo.events.resolved.v1']);
+    expect(harness.resolved.keys).toEqual(harness.resolved.records.map((record) => record.profileId));
+    const [change] = harness.changes.records;
+    expect(change?.merged).toMatchObject({ survivorProfileId: survivor, mergedProfileId: found.get(laptop.messageId)?.profileId });
+    expect(harness.changes.keys).toEqual([survivor]);
   });
 
-  it('resolves a redelivered event to the same profile without new links', async () => {
-    const event = sampleRawEvent({ messageId: 'm-dup', userId: 'user-dup' });
-    await publishRaw(event);
-    await publishRaw(event);
-    const [first, second] = await resolvedCount(2);
-    expect(second?.profileId).toBe(first?.profileId);
-    const { rows } = await db.query('SELECT 1 FROM identifiers');
-    expect(rows).toHaveLength(1);
+  it('resolves a redelivered event to the same profile without new links or merges', async () => {
+    await resolve(event({ type: 'page', anonymousId: 'a-dup' }));
+    const identify = event({ type: 'identify', userId: 'u-dup', anonymousId: 'a-dup' });
+    await resolve(identify);
+    await harness.publishRaw(identify);
+    await waitFor(() => harness.resolved.records.filter((r) => r.messageId === identify.messageId).length === 2, { timeoutMs: 5_000 });
+    const profiles = harness.resolved.records.filter((r) => r.messageId === identify.messageId).map((r) => r.profileId);
+    expect(new Set(profiles).size).toBe(1);
+    const { rows } = await testDb.db.query('SELECT type FROM identifiers ORDER BY type');
+    expect(rows).toEqual([{ type: 'anonymousId' }, { type: 'userId' }]);
   });
 
-  it('lets the userId profile win when the two ids belong to different profiles', async () => {
-    await publishRaw(sampleRawEvent({ messageId: 'm-a', userId: null, anonymousId: 'anon-a' }));
-    await publishRaw(sampleRawEvent({ messageId: 'm-u', userId: 'user-u' }));
-    const [anonProfile, userProfile] = (await resolvedCount(2)).map((event) => event.profileId);
-    expect(anonProfile).not.toBe(userProfile);
-
-    await publishRaw(sampleRawEvent({ messageId: 'm-both', userId: 'user-u', anonymousId: 'anon-a' }));
-    const events = await resolvedCount(3);
-    expect(events[2]?.profileId).toBe(userProfile);
+  it('publishes a merge whose first publish failed before the resolved events of the retry, once marked published', async () => {
+    await resolve(event({ type: 'page', anonymousId: 'x-1' }));
+    await resolve(event({ type: 'page', anonymousId: 'x-2' }));
+    await resolve(event({ type: 'identify', userId: 'u-x', anonymousId: 'x-1' }));
+    bus.failNext('cjo.identity.changes.v1', 2);
+    bus.order.length = 0;
+    const merging = event({ type: 'identify', userId: 'u-x', anonymousId: 'x-2' });
+    await resolve(merging);
+    expect(bus.order).toEqual(['cjo.identity.changes.v1', 'cjo.events.resolved.v1']);
+    expect(harness.merges()).toHaveLength(1);
+    const { rows } = await testDb.db.query<{ published: boolean }>('SELECT published_at IS NOT NULL AS published FROM merges');
+    expect(rows).toEqual([{ published: true }]);
   });
 
-  it('sends a record that does not decode to the DLQ', async () => {
+  it('sends a record that does not decode, and an event with only blocked identifiers, to the DLQ', async () => {
     const dead: string[] = [];
-    const dlqWatcher = await bus.subscribe({
+    const watcher = await bus.subscribe({
       groupId: 'identity-test-dlq',
-      topics: [dlqTopicOf(topics.rawEvents.name)],
+      topics: [dlqTopicOf('cjo.events.raw.v1')],
       handler: async (message) => {
-        dead.push(message.value.toString('utf8'));
+        dead.push(message.headers['cjo-error-code'] ?? '');
         return { type: 'ok' };
       },
     });
     try {
-      await bus.publish(topics.rawEvents.name, [{ key: 'k', value: Buffer.from('not avro') }]);
-      await waitFor(() => dead.length === 1, { message: 'the DLQ record', timeoutMs: 5_000 });
-      expect(dead).toEqual(['not avro']);
-      expect(resolved.records).toHaveLength(0);
+      await bus.publish('cjo.events.raw.v1', [{ key: 'k', value: Buffer.from('not avro') }]);
+      await harness.publishRaw(event({ userId: 'guest', anonymousId: 'unknown' }));
+      await waitFor(() => dead.length === 2, { message: 'the DLQ records', timeoutMs: 5_000 });
+      expect(dead.sort()).toEqual(['avro_bad_header', 'identity_no_identifier'].sort());
+      expect(harness.resolved.records).toHaveLength(0);
     } finally {
-      await dlqWatcher.stop();
+      await watcher.stop();
     }
   });
 
-  it('answers GET /v1/identities/:type/:value for the admin', async () => {
-    await publishRaw(sampleRawEvent({ messageId: 'm-http', userId: 'user-http', anonymousId: 'anon-http' }));
-    const [event] = await resolvedCount(1);
-    const app = await createHttpApp({ logger, serviceName: 'identity' });
-    try {
-      await app.register(service.routes ?? (async () => undefined));
-      const admin = { authorization: 'Bearer admin-token' };
-
-      const found = await app.inject({ method: 'GET', url: '/v1/identities/anonymousId/anon-http', headers: admin });
-      expect(found.statusCode).toBe(200);
-      expect(found.json()).toEqual({
-        profileId: event?.profileId,
-        identifiers: expect.arrayContaining([
-          { type: 'userId', value: 'user-http' },
-          { type: 'anonymousId', value: 'anon-http' },
-        ]),
-      });
-
-      const unknown = await app.inject({ method: 'GET', url: '/v1/identities/userId/nobody', headers: admin });
-      expect(unknown.statusCode).toBe(404);
-      expect(unknown.json()).toMatchObject({ error: { code: 'not_found' } });
-
-      const badType = await app.inject({ method: 'GET', url: '/v1/identities/email/a@example.com', headers: admin });
-      expect(badType.statusCode).toBe(400);
-
-      const anonymous = await app.inject({ method: 'GET', url: '/v1/identities/userId/user-http' });
-      expect(anonymous.statusCode).toBe(401);
-      expect(anonymous.json()).toMatchObject({ error: { code: 'unauthorized' } });
-    } finally {
-      await app.close();
-    }
+  it('forgets a deleted profile: its identifiers, its graph, and the cached links', async () => {
+    const first = await resolve(event({ type: 'identify', userId: 'u-del', anonymousId: 'a-del', traits: { email: 'del@example.com' } }));
+    const profileId = [...first.values()][0]!.profileId;
+    await publishRecords(bus, contract.codec('profileDeletions'), [
+      { key: profileId, value: { deletionId: randomUUID(), profileId, identifiers: [{ type: 'userId', value: 'u-del' }], deletedAt: Date.now() } },
+    ]);
+    await waitFor(async () => (await testDb.db.query('SELECT 1 FROM identifiers')).rowCount === 0, { timeoutMs: 5_000 });
+    expect((await harness.admin('GET', `/v1/profiles/${profileId}/identity-graph`)).statusCode).toBe(404);
+    expect((await harness.admin('GET', '/v1/identities/email/del@example.com')).statusCode).toBe(404);
+    const anonymous = event({ type: 'page', anonymousId: 'a-del' });
+    const again = await resolve(anonymous);
+    expect(again.get(anonymous.messageId)?.profileId).not.toBe(profileId);
   });
 
-  describe('while the database is briefly unavailable', () => {
-    beforeAll(() => {
-      failures = 2;
-    });
-    afterAll(() => {
-      failures = 0;
-    });
-
-    it('retries the event until it resolves', async () => {
-      await publishRaw(sampleRawEvent({ messageId: 'm-retry', userId: 'user-retry' }));
-      const [event] = await resolvedCount(1);
-      expect(event?.messageId).toBe('m-retry');
-      expect(db.failed()).toBe(2);
-    });
+  it('retries a batch while the database is briefly unavailable', async () => {
+    db.failNext(2);
+    const found = await resolve(event({ userId: 'user-retry' }));
+    expect(found.size).toBe(1);
+    expect(db.failed()).toBe(2);
+    expect(harness.dead).toEqual([]);
   });
 
   it('stops idempotently', async () => {
-    await expect(Promise.all([service.stop(), service.stop()])).resolves.toEqual([undefined, undefined]);
-    await expect(service.stop()).resolves.toBeUndefined();
+    await expect(Promise.all([harness.service.stop(), harness.service.stop()])).resolves.toEqual([undefined, undefined]);
+    await expect(harness.service.stop()).resolves.toBeUndefined();
   });
 });

@@ -11,6 +11,11 @@ export const ingestConfigSchema = Type.Object({
   /** How long a write key -> source lookup is cached; rotating a key or disabling a source clears the entry at once. */
   SOURCE_CACHE_TTL_MS: Type.Integer({ default: 60_000, minimum: 1 }),
   /**
+   * How long each instance keeps its own copy of a write key lookup (unknown keys included). A rotated
+   * key or disabled source stops working at once on the instance that changed it, within this on the others.
+   */
+  SOURCE_LOCAL_CACHE_TTL_MS: Type.Integer({ default: 2_000, minimum: 1 }),
+  /**
    * Peers whose X-Forwarded-For is believed when stamping context.ip (comma list of IPs or CIDRs).
    * Empty: the TCP peer is the client, and X-Forwarded-For is ignored.
    */

@@ -8,14 +8,16 @@ export type ClaimState = 'claimed' | 'done' | 'in_flight';
 
 /**
  * Two-phase markers per (source, messageId): a short "pending" claim, then a long "done". A claim
- * carries the claiming request's token, so a request only ever releases its own claim.
+ * carries the claiming request's token, so a request only ever releases its own claim. Each call
+ * takes all the messageIds of a request: one Kv round trip whatever their number.
  */
 export interface DedupeStore {
-  claim(sourceId: string, messageId: string, token: string): Promise<ClaimState>;
-  /** The event is on the topic: remember it for the whole window. */
-  confirm(sourceId: string, messageId: string): Promise<void>;
-  /** Publishing failed: let the client's retry claim it again at once. */
-  release(sourceId: string, messageId: string, token: string): Promise<void>;
+  /** One state per messageId, in order; the messageIds must be distinct. */
+  claim(sourceId: string, messageIds: string[], token: string): Promise<ClaimState[]>;
+  /** The events are on the topic: remember them for the whole window. */
+  confirm(sourceId: string, messageIds: string[]): Promise<void>;
+  /** Publishing failed: let the client's retry claim them again at once. */
+  release(sourceId: string, messageIds: string[], token: string): Promise<void>;
 }
 
 export interface DedupeTimes {
@@ -31,26 +33,21 @@ export function dedupeKey(sourceId: string, messageId: string): string {
 }
 
 export function kvDedupeStore(kv: Kv, times: DedupeTimes): DedupeStore {
+  const entries = (sourceId: string, messageIds: string[], value: string) =>
+    messageIds.map((messageId) => ({ key: dedupeKey(sourceId, messageId), value }));
   return {
-    async claim(sourceId, messageId, token) {
-      const key = dedupeKey(sourceId, messageId);
-      // Twice, because a pending claim can expire between the refused set and the get.
-      for (let round = 0; round < 2; round += 1) {
-        if (await kv.set(key, pending(token), { ttlMs: times.pendingTtlMs, onlyIfAbsent: true })) return 'claimed';
-        const state = await kv.get(key);
-        if (state === DONE) return 'done';
-        if (state !== null) return 'in_flight';
-      }
-      return 'in_flight';
+    async claim(sourceId, messageIds, token) {
+      // Set-if-absent is atomic per key: of two requests racing for a messageId, exactly one claims it.
+      const held = await kv.setIfAbsentMany(entries(sourceId, messageIds, pending(token)), { ttlMs: times.pendingTtlMs });
+      return held.map((value): ClaimState => (value === null ? 'claimed' : value === DONE ? 'done' : 'in_flight'));
     },
-    async confirm(sourceId, messageId) {
-      await kv.set(dedupeKey(sourceId, messageId), DONE, { ttlMs: times.doneTtlMs });
+    async confirm(sourceId, messageIds) {
+      await kv.setMany(entries(sourceId, messageIds, DONE), { ttlMs: times.doneTtlMs });
     },
-    async release(sourceId, messageId, token) {
-      const key = dedupeKey(sourceId, messageId);
-      // Only our own claim: had it expired and another request published meanwhile, deleting
+    async release(sourceId, messageIds, token) {
+      // Only our own claims: had one expired and another request published meanwhile, deleting
       // that request's "done" would let a later resend publish a second time.
-      if ((await kv.get(key)) === pending(token)) await kv.del(key);
+      await kv.deleteIfValue(entries(sourceId, messageIds, pending(token)));
     },
   };
 }

@@ -5,7 +5,8 @@ import { Rejection } from './rejection';
 import { authenticateSource, type SourceLookup } from './steps/authenticate';
 import { buildRawEvents, type ClientInfo, type KeyedRawEvent } from './steps/build-raw-event';
 import { checkSizes } from './steps/check-sizes';
-import { bodyWriteKey, listCalls, type IngestPayload } from './steps/list-calls';
+import type { CallType } from './calls';
+import { bodyWriteKey, listCalls, type Call, type IngestPayload } from './steps/list-calls';
 import { publishOnce } from './steps/publish-once';
 
 export interface IngestHandlerDeps {
@@ -26,6 +27,12 @@ export interface IngestRequest {
   payload: IngestPayload;
 }
 
+function countByType(calls: Call[]): Partial<Record<CallType, number>> {
+  const counts: Partial<Record<CallType, number>> = {};
+  for (const { type } of calls) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
 /** Seconds a client waits before resending events another request is still publishing. */
 export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
@@ -43,7 +50,7 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
   const events = calls.length;
   const source = await authenticateSource(deps.lookupSource, request.authorization, bodyWriteKey(request.payload));
   if (source.type !== 'ok') return rejectionReply(source, events);
-  const sized = checkSizes(calls);
+  const sized = checkSizes(calls, request.payload.bodyBytes);
   if (sized.type !== 'ok') return rejectionReply(sized, events);
   const built = buildRawEvents(sized.value, {
     sourceId: source.value,
@@ -70,7 +77,7 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
   }
   return {
     statusCode: 200,
-    tally: { types: calls.map((call) => call.type), published, deduplicated },
+    tally: { types: countByType(calls), published, deduplicated },
     warnings: unconfirmed,
   };
 }

@@ -4,7 +4,7 @@ import type { CallType } from './calls';
 /** What ingest reports on /metrics. Labels are call types and error codes only, so series stay few. */
 export interface IngestMetrics {
   /** Events of requests answered 200 (published now or earlier), by call type. */
-  accepted(type: CallType): void;
+  accepted(type: CallType, events: number): void;
   /** Events of refused requests (1 per request whose body could not be read as calls), by error code. */
   rejected(reason: string, events: number): void;
   /** Events answered 200 without publishing because their messageId was already stored. */
@@ -39,7 +39,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     registers,
   });
   return {
-    accepted: (type) => accepted.inc({ type }),
+    accepted: (type, events) => accepted.inc({ type }, events),
     rejected: (reason, events) => rejected.inc({ reason }, events),
     deduplicated: (events) => deduplicated.inc(events),
     published: (events) => published.inc(events),

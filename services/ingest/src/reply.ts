@@ -3,9 +3,9 @@ import type { CjoError } from '@cjo/errors';
 import type { CallType } from './calls';
 import { Rejection } from './rejection';
 
-/** What a request did, for the metrics; `types` lists every event of a request answered 200. */
+/** What a request did, for the metrics; `types` counts the events of a request answered 200 by call type. */
 export interface Tally {
-  types: CallType[];
+  types: Partial<Record<CallType, number>>;
   published: number;
   deduplicated: number;
 }

@@ -23,6 +23,7 @@ export interface IngestServiceDeps extends Omit<ServiceDeps, 'consumerGroup'> {
     IngestConfig,
     | 'CJO_ADMIN_TOKEN'
     | 'SOURCE_CACHE_TTL_MS'
+    | 'SOURCE_LOCAL_CACHE_TTL_MS'
     | 'TRUSTED_PROXIES'
     | 'RATE_LIMIT_PER_SECOND'
     | 'RATE_LIMIT_BURST'
@@ -38,7 +39,10 @@ export function createIngestService(deps: IngestServiceDeps): ServiceModule {
   const now = deps.now ?? Date.now;
   const logger = deps.logger.child({ service: 'ingest' });
   const trust = compileTrustedProxies(config.TRUSTED_PROXIES);
-  const sources = cachedSourceLookup(deps.db, deps.kv, config.SOURCE_CACHE_TTL_MS);
+  const sources = cachedSourceLookup(deps.db, deps.kv, {
+    sharedTtlMs: config.SOURCE_CACHE_TTL_MS,
+    localTtlMs: config.SOURCE_LOCAL_CACHE_TTL_MS,
+  });
   const codec = deps.contract.codec('rawEvents');
   const handler: IngestHandlerDeps = {
     lookupSource: sources.lookup,

@@ -129,7 +129,7 @@ describeWithInfra(['postgres', 'redis'], 'ingest never loses nor duplicates an a
     it('after a crash between claim and publish, the retry publishes once the claim expires', async () => {
       // What a crashed instance leaves behind: a pending claim that will never be confirmed.
       const crashed = kvDedupeStore(ingest.kv, { pendingTtlMs: PENDING_TTL_MS, doneTtlMs: 60_000 });
-      await expect(crashed.claim(sourceId, 'crash-1', 'crashed-request')).resolves.toBe('claimed');
+      await expect(crashed.claim(sourceId, ['crash-1'], 'crashed-request')).resolves.toEqual(['claimed']);
 
       const blocked = await ingest.post('/v1/batch', batchOf('crash-1', 'fine-1'), auth);
       expect(blocked.statusCode).toBe(503);

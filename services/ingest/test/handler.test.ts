@@ -44,7 +44,7 @@ describe('handleIngest', () => {
 
   it('answers 200 once the event is published', async () => {
     const reply = await handleIngest(deps(), request());
-    expect(reply).toEqual({ statusCode: 200, tally: { types: ['track'], published: 1, deduplicated: 0 }, warnings: [] });
+    expect(reply).toEqual({ statusCode: 200, tally: { types: { track: 1 }, published: 1, deduplicated: 0 }, warnings: [] });
     expect(publishedBatches).toHaveLength(1);
     expect(publishedBatches[0]?.[0]?.event).toMatchObject({ messageId: 'm-1', contextJson: '{"ip":"198.51.100.7","userAgent":"test-agent"}' });
   });
@@ -92,7 +92,7 @@ describe('handleIngest', () => {
       { type: 'identify' as const, userId: 'u' },
     ];
     const accepted = await handleIngest(deps(), request({ payload: { kind: 'batch', body: { batch } } }));
-    expect(accepted).toMatchObject({ statusCode: 200, tally: { types: ['track', 'identify'], published: 2 } });
+    expect(accepted).toMatchObject({ statusCode: 200, tally: { types: { track: 1, identify: 1 }, published: 2 } });
     expect(publishedBatches).toHaveLength(1);
 
     const refused = await handleIngest(
@@ -106,7 +106,7 @@ describe('handleIngest', () => {
   it('answers 503 with Retry-After 1, publishing the rest, while another request holds a messageId', async () => {
     const kv = createMemoryKv();
     const dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
-    await dedupe.claim('source-1', 'm-busy', 'another-request');
+    await dedupe.claim('source-1', ['m-busy'], 'another-request');
     const batch = [
       { type: 'track' as const, userId: 'u', event: 'a', messageId: 'm-busy' },
       { type: 'track' as const, userId: 'u', event: 'b', messageId: 'm-free' },

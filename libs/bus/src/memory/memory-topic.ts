@@ -1,4 +1,4 @@
-import { partitionForKey } from '../partition';
+import { keyPartitioner } from '../partition';
 import type { OutgoingMessage, TopicSpec } from '../types';
 
 export interface StoredRecord {
@@ -12,14 +12,15 @@ export interface StoredRecord {
 export interface MemoryTopic {
   readonly spec: TopicSpec;
   readonly partitions: StoredRecord[][];
+  readonly partitionOf: (key: string) => number;
 }
 
 export function createMemoryTopic(spec: TopicSpec): MemoryTopic {
-  return { spec, partitions: Array.from({ length: spec.partitions }, () => []) };
+  return { spec, partitions: Array.from({ length: spec.partitions }, () => []), partitionOf: keyPartitioner(spec.partitions) };
 }
 
 export function appendRecord(topic: MemoryTopic, message: OutgoingMessage, now: number): void {
-  const partition = topic.partitions[partitionForKey(message.key, topic.partitions.length)];
+  const partition = topic.partitions[topic.partitionOf(message.key)];
   // Copies, so a caller reusing its buffer or headers object cannot rewrite history.
   partition?.push({
     key: message.key,

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@cjo/http';
 import { BatchBodySchema, callBodySchemas, trackingResponses } from '../call-schemas';
 import { CALL_TYPES, type CallType } from '../calls';
 import { handleIngest, type IngestHandlerDeps } from '../handler';
+import { bodyBytesOf } from '../http/body-parsers';
 import { clientInfoOf, type TrustProxy } from '../http/client-info';
 import { MAX_EVENT_BYTES, MAX_REQUEST_BYTES } from '../limits';
 import type { IngestMetrics } from '../metrics';
@@ -52,7 +53,10 @@ function actOn(request: FastifyRequest, reply: FastifyReply, result: IngestReply
   const { metrics } = deps;
   for (const warning of result.warnings ?? []) request.log.warn({ err: warning }, 'dedupe marker not confirmed');
   if ('tally' in result) {
-    for (const type of result.tally.types) metrics.accepted(type);
+    for (const type of CALL_TYPES) {
+      const events = result.tally.types[type];
+      if (events !== undefined) metrics.accepted(type, events);
+    }
     metrics.published(result.tally.published);
     metrics.deduplicated(result.tally.deduplicated);
     return reply.send({ success: true as const });
@@ -95,12 +99,13 @@ export function registerTrackingRoutes(scope: FastifyInstance, deps: TrackingRou
     app.post(
       `/v1/${type}`,
       { schema: { ...common, summary: SUMMARIES[type], body: callBodySchemas[type] }, attachValidation: true },
-      (request, reply) => ingest(request, reply, deps, { kind: 'single', type, body: request.body }),
+      (request, reply) =>
+        ingest(request, reply, deps, { kind: 'single', type, body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }
   for (const [path, summary] of Object.entries(BATCH_PATHS)) {
     app.post(path, { schema: { ...common, summary, body: BatchBodySchema }, attachValidation: true }, (request, reply) =>
-      ingest(request, reply, deps, { kind: 'batch', body: request.body }),
+      ingest(request, reply, deps, { kind: 'batch', body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }
 }

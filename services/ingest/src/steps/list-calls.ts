@@ -2,9 +2,13 @@ import type { BatchBody, CallFields } from '../call-schemas';
 import type { CallType } from '../calls';
 
 /** What a tracking route received, after its schema admitted it. */
-export type IngestPayload =
+export type IngestPayload = (
   | { kind: 'single'; type: CallType; body: CallFields }
-  | { kind: 'batch'; body: BatchBody };
+  | { kind: 'batch'; body: BatchBody }
+) & {
+  /** Size of the (decompressed) body as received, when known; sizes are measured as sent. */
+  bodyBytes?: number;
+};
 
 /** One call of a request, with the batch's defaults applied. */
 export interface Call {
@@ -12,15 +16,11 @@ export interface Call {
   fields: CallFields;
   /** How messages name the call: "event 3" inside a batch (0-based, as in the array), null alone. */
   where: string | null;
-  /** Bytes of the call as the client sent it, as JSON. */
-  sizeBytes: number;
+  /** The call as the client sent it (a batch item before the batch's defaults), for its size. */
+  sent: object;
 }
 
 type JsonObject = Record<string, unknown>;
-
-function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
 
 /** Segment merges the batch's context and integrations into each call, the call's own keys winning. */
 function merged(outer: JsonObject | null | undefined, inner: JsonObject | null | undefined): JsonObject | undefined {
@@ -30,7 +30,7 @@ function merged(outer: JsonObject | null | undefined, inner: JsonObject | null |
 
 export function listCalls(payload: IngestPayload): Call[] {
   if (payload.kind === 'single') {
-    return [{ type: payload.type, fields: payload.body, where: null, sizeBytes: jsonBytes(payload.body) }];
+    return [{ type: payload.type, fields: payload.body, where: null, sent: payload.body }];
   }
   const { batch, context, integrations, sentAt } = payload.body;
   return batch.map((item, index) => ({
@@ -42,7 +42,7 @@ export function listCalls(payload: IngestPayload): Call[] {
       sentAt: item.sentAt ?? sentAt,
     },
     where: `event ${index}`,
-    sizeBytes: jsonBytes(item),
+    sent: item,
   }));
 }
 

@@ -1,4 +1,4 @@
-import { fromError, ok, type StepResult } from '@cjo/bus';
+import { attempt, fromError, ok, type StepResult } from '@cjo/bus';
 import { toCjoError, type CjoError } from '@cjo/errors';
 import type { ClaimState, DedupeStore } from '../dedupe-store';
 import type { KeyedRawEvent } from './build-raw-event';
@@ -32,37 +32,11 @@ export function firstOccurrences(events: KeyedRawEvent[]): { unique: KeyedRawEve
   return { unique, repeats: events.length - unique.length };
 }
 
-interface Claimer {
-  dedupe: DedupeStore;
-  sourceId: string;
-  token: string;
-}
-
-async function releaseAll({ dedupe, sourceId, token }: Claimer, messageIds: string[]): Promise<void> {
-  // Best effort: a claim left behind expires after its short TTL, and the retry then publishes.
-  await Promise.allSettled(messageIds.map((messageId) => dedupe.release(sourceId, messageId, token)));
-}
-
-/** Claims every messageId; on any failure the claims already made are released. */
-async function claimAll(claimer: Claimer, messageIds: string[]): Promise<StepResult<Map<string, ClaimState>>> {
-  const { dedupe, sourceId, token } = claimer;
-  const settled = await Promise.allSettled(
-    messageIds.map(async (messageId) => ({ messageId, state: await dedupe.claim(sourceId, messageId, token) })),
-  );
-  const states = new Map<string, ClaimState>();
-  for (const outcome of settled) {
-    if (outcome.status === 'fulfilled') states.set(outcome.value.messageId, outcome.value.state);
-  }
-  const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failure === undefined) return ok(states);
-  await releaseAll(claimer, [...states].filter(([, state]) => state === 'claimed').map(([id]) => id));
-  return fromError(failure.reason);
-}
-
 /**
  * Publishes each event whose messageId this source has not published within the window, exactly
  * once: claim ("pending", short TTL), publish, confirm ("done", the window). A failed publish
- * releases the claims, so the client's retry publishes; a crash leaves claims that expire.
+ * releases the claims, so the client's retry publishes; a crash leaves claims that expire. The
+ * Kv is asked twice per request (claim, confirm), whatever the number of events.
  */
 export async function publishOnce(
   deps: PublishOnceDeps,
@@ -71,27 +45,30 @@ export async function publishOnce(
 ): Promise<StepResult<PublishOutcome>> {
   const { unique, repeats } = firstOccurrences(events);
   const claimable = unique.filter((event) => event.clientMessageId).map((event) => event.event.messageId);
-  const claimer: Claimer = { dedupe: deps.dedupe, sourceId, token: deps.newId() };
-  const claims = await claimAll(claimer, claimable);
+  const { dedupe } = deps;
+  const token = deps.newId();
+  const claims = claimable.length === 0 ? ok<ClaimState[]>([]) : await attempt(() => dedupe.claim(sourceId, claimable, token));
   if (claims.type !== 'ok') return claims;
-  const stateOf = (event: KeyedRawEvent) => (event.clientMessageId ? claims.value.get(event.event.messageId) : 'claimed');
+  const states = new Map(claimable.map((messageId, index) => [messageId, claims.value[index]]));
+  const stateOf = (event: KeyedRawEvent) => (event.clientMessageId ? states.get(event.event.messageId) : 'claimed');
 
   const toPublish = unique.filter((event) => stateOf(event) === 'claimed');
-  const claimed = claimable.filter((messageId) => claims.value.get(messageId) === 'claimed');
-  const done = claimable.filter((messageId) => claims.value.get(messageId) === 'done').length;
-  const inFlight = claimable.filter((messageId) => claims.value.get(messageId) === 'in_flight');
+  const claimed = claimable.filter((messageId) => states.get(messageId) === 'claimed');
+  const done = claimable.filter((messageId) => states.get(messageId) === 'done').length;
+  const inFlight = claimable.filter((messageId) => states.get(messageId) === 'in_flight');
 
   if (toPublish.length > 0) {
     try {
       await deps.publish(toPublish);
     } catch (err) {
-      await releaseAll(claimer, claimed);
+      // Best effort: a claim left behind expires after its short TTL, and the retry then publishes.
+      if (claimed.length > 0) await dedupe.release(sourceId, claimed, token).catch(() => undefined);
       return fromError(err);
     }
   }
-  const confirmed = await Promise.allSettled(claimed.map((messageId) => deps.dedupe.confirm(sourceId, messageId)));
-  const unconfirmed = confirmed.flatMap((outcome) =>
-    outcome.status === 'rejected' ? [toCjoError(outcome.reason, 'dedupe_confirm_failed')] : [],
-  );
+  const unconfirmed: CjoError[] = [];
+  if (claimed.length > 0) {
+    await dedupe.confirm(sourceId, claimed).catch((err: unknown) => unconfirmed.push(toCjoError(err, 'dedupe_confirm_failed')));
+  }
   return ok({ published: toPublish.length, deduplicated: repeats + done, inFlight, unconfirmed });
 }

@@ -7,7 +7,7 @@ const receivedAt = Date.parse('2024-05-01T12:00:10.000Z');
 const context: BuildContext = { sourceId: 'source-1', receivedAt, newMessageId: () => 'generated-id' };
 
 function single(fields: CallFields, type: CallType = 'track'): Call {
-  return { type, fields, where: null, sizeBytes: 0 };
+  return { type, fields, where: null, sent: fields };
 }
 
 function errorOf(result: ReturnType<typeof buildRawEvent>): { code: string; message: string } | null {
@@ -110,7 +110,7 @@ describe('buildRawEvent', () => {
     ['an identify call without ids', 'identify', { traits: { a: 1 } }, 'either userId or anonymousId is required'],
     ['a body whose type is not the endpoint', 'track', { type: 'identify', userId: 'u', event: 'e' }, 'the body says type "identify" but this endpoint takes track calls'],
   ])('refuses %s, naming the batch item', (_label, type, fields, message) => {
-    const call: Call = { type, fields, where: 'event 4', sizeBytes: 0 };
+    const call: Call = { type, fields, where: 'event 4', sent: fields };
     expect(errorOf(buildRawEvent(call, context))).toEqual({ code: 'invalid_event', message: `event 4: ${message}` });
   });
 
@@ -135,8 +135,8 @@ describe('buildRawEvent', () => {
 describe('buildRawEvents', () => {
   it('is all or nothing: the first invalid call refuses the request', () => {
     const calls: Call[] = [
-      { type: 'track', fields: { userId: 'u', event: 'a' }, where: 'event 0', sizeBytes: 0 },
-      { type: 'track', fields: { userId: 'u' }, where: 'event 1', sizeBytes: 0 },
+      { type: 'track', fields: { userId: 'u', event: 'a' }, where: 'event 0', sent: {} },
+      { type: 'track', fields: { userId: 'u' }, where: 'event 1', sent: {} },
     ];
     expect(buildRawEvents(calls, context)).toMatchObject({ type: 'dlq', error: { message: 'event 1: a track call needs an event name' } });
     expect(buildRawEvents(calls.slice(0, 1), context)).toMatchObject({ type: 'ok', value: [{ key: 'u' }] });

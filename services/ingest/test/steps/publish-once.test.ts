@@ -91,28 +91,37 @@ describe('publishOnce', () => {
   });
 
   it('reports messageIds another request holds and publishes the rest', async () => {
-    await dedupe.claim('source-1', 'busy', 'another-request');
+    await dedupe.claim('source-1', ['busy'], 'another-request');
     const result = await publishOnce(deps(), 'source-1', [keyed('busy'), keyed('free')]);
     expect(result).toMatchObject({ type: 'ok', value: { published: 1, inFlight: ['busy'] } });
     expect(published).toEqual([['free']]);
   });
 
   it('never releases a claim it does not own', async () => {
-    await dedupe.claim('source-1', 'a', 'owner');
-    await dedupe.release('source-1', 'a', 'someone-else');
+    await dedupe.claim('source-1', ['a'], 'owner');
+    await dedupe.release('source-1', ['a'], 'someone-else');
     await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBe('pending:owner');
   });
 
-  it('asks for a retry and releases what it claimed when the Kv fails halfway', async () => {
+  it('asks for a retry, publishing nothing, when the claim cannot reach the Kv', async () => {
     const outage = new CjoError('kv_unavailable', 'redis down', { retriable: true });
-    const flaky: DedupeStore = {
-      ...dedupe,
-      claim: (sourceId, messageId, token) => (messageId === 'b' ? Promise.reject(outage) : dedupe.claim(sourceId, messageId, token)),
-    };
+    const flaky: DedupeStore = { ...dedupe, claim: () => Promise.reject(outage) };
     const result = await publishOnce({ ...deps(), dedupe: flaky }, 'source-1', [keyed('a'), keyed('b')]);
     expect(result).toEqual({ type: 'retry', error: outage });
     expect(published).toEqual([]);
-    await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBeNull();
+  });
+
+  it('asks the Kv twice per request (claim, confirm), whatever the number of events', async () => {
+    const calls: string[] = [];
+    const counting: DedupeStore = {
+      claim: (...args) => (calls.push('claim'), dedupe.claim(...args)),
+      confirm: (...args) => (calls.push('confirm'), dedupe.confirm(...args)),
+      release: (...args) => (calls.push('release'), dedupe.release(...args)),
+    };
+    const events = Array.from({ length: 50 }, (_, index) => keyed(`m-${index}`));
+    const result = await publishOnce({ ...deps(), dedupe: counting }, 'source-1', events);
+    expect(result).toMatchObject({ type: 'ok', value: { published: 50 } });
+    expect(calls).toEqual(['claim', 'confirm']);
   });
 
   it('still succeeds when the done marker cannot be written, reporting it', async () => {
@@ -129,13 +138,27 @@ describe('kvDedupeStore', () => {
     let now = 0;
     const kv = createMemoryKv({ now: () => now });
     const dedupe = kvDedupeStore(kv, { pendingTtlMs: 1_000, doneTtlMs: 60_000 });
-    await expect(dedupe.claim('s', 'm', 'crashed')).resolves.toBe('claimed');
-    await expect(dedupe.claim('s', 'm', 'retry')).resolves.toBe('in_flight');
+    await expect(dedupe.claim('s', ['m'], 'crashed')).resolves.toEqual(['claimed']);
+    await expect(dedupe.claim('s', ['m'], 'retry')).resolves.toEqual(['in_flight']);
     now = 1_001;
-    await expect(dedupe.claim('s', 'm', 'retry')).resolves.toBe('claimed');
-    await dedupe.confirm('s', 'm');
-    await expect(dedupe.claim('s', 'm', 'later')).resolves.toBe('done');
+    await expect(dedupe.claim('s', ['m'], 'retry')).resolves.toEqual(['claimed']);
+    await dedupe.confirm('s', ['m']);
+    await expect(dedupe.claim('s', ['m'], 'later')).resolves.toEqual(['done']);
     now = 61_002;
-    await expect(dedupe.claim('s', 'm', 'after-window')).resolves.toBe('claimed');
+    await expect(dedupe.claim('s', ['m'], 'after-window')).resolves.toEqual(['claimed']);
+  });
+
+  it('answers one state per messageId, in order', async () => {
+    const dedupe = kvDedupeStore(createMemoryKv(), { pendingTtlMs: 1_000, doneTtlMs: 60_000 });
+    await dedupe.claim('s', ['done-1', 'busy-1'], 'other');
+    await dedupe.confirm('s', ['done-1']);
+    await expect(dedupe.claim('s', ['new-1', 'done-1', 'busy-1', 'new-2'], 'mine')).resolves.toEqual([
+      'claimed',
+      'done',
+      'in_flight',
+      'claimed',
+    ]);
+    await dedupe.release('s', ['new-1', 'busy-1'], 'mine');
+    await expect(dedupe.claim('s', ['new-1', 'busy-1'], 'third')).resolves.toEqual(['claimed', 'in_flight']);
   });
 });

@@ -22,6 +22,7 @@ export type IngestTestConfig = IngestServiceDeps['config'];
 export const testConfig: IngestTestConfig = {
   CJO_ADMIN_TOKEN: ADMIN_TOKEN,
   SOURCE_CACHE_TTL_MS: 60_000,
+  SOURCE_LOCAL_CACHE_TTL_MS: 2_000,
   TRUSTED_PROXIES: [],
   RATE_LIMIT_PER_SECOND: 0,
   RATE_LIMIT_BURST: 10_000,
