@@ -109,24 +109,27 @@ function recordsOf(drafts: readonly ProfileDraft[]): string {
       identifiers: draft.identifiers,
       group_ids: draft.groupIds,
       timer_due: draft.timerDueAt,
+      // 1: a new profile's first version; 0 marks an existing one (see saveProfiles).
+      version: draft.isNew ? 1 : 0,
     })),
   );
 }
 
 const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(id uuid, traits jsonb, trait_times jsonb, event_count bigint,
-  first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint)`;
+  first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint, version bigint)`;
 
 /**
- * Writes profiles in one statement: new ones are inserted, the others updated. Returns the ids of
- * new ones another transaction created meanwhile (none, normally): those were left alone.
+ * Writes profiles in one statement: new ones are inserted, the others updated (their version goes
+ * up). A new profile that another transaction created meanwhile conflicts without being updated
+ * (its proposed version is 1, an update needs 0): those ids are returned (none, normally).
  */
 export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<string[]> {
   if (drafts.length === 0) return [];
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO profiles AS p (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
-                                timer_due_at, created_at, updated_at)
+                                timer_due_at, created_at, updated_at, version)
      SELECT x.id, x.traits, x.trait_times, x.event_count, ms_to_ts(x.first_seen), ms_to_ts(x.last_seen), x.computed,
-            x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2)
+            x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2), x.version
        FROM ${RECORDSET}
       ORDER BY x.id
      ON CONFLICT (id) DO UPDATE
@@ -134,9 +137,9 @@ export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[
             first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, computed = EXCLUDED.computed,
             identifiers = EXCLUDED.identifiers, group_ids = EXCLUDED.group_ids, timer_due_at = EXCLUDED.timer_due_at,
             updated_at = EXCLUDED.updated_at, version = p.version + 1
-      WHERE NOT $3::uuid[] @> ARRAY[p.id]
+      WHERE EXCLUDED.version = 0
      RETURNING p.id`,
-    [recordsOf(drafts), now, drafts.filter((draft) => draft.isNew).map((draft) => draft.id)],
+    [recordsOf(drafts), now],
   );
   const written = new Set(rows.map((row) => row.id));
   return drafts.filter((draft) => !written.has(draft.id)).map((draft) => draft.id);
