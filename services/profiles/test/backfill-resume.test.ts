@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@cjo/log';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { createDefinitionsAdmin } from '../src/admin/definitions-admin';
+import { runtimeOf } from './support/test-runtime';
 import type { ProfilesRuntime } from '../src/batch/runtime';
-import { createCatalogSource } from '../src/catalog/catalog-source';
-import { createProfilesMetrics } from '../src/metrics';
 import { runBackfillPass } from '../src/workers/backfill';
 import { identify } from './support/events';
 import { startProfiles, type ProfilesHarness } from './support/profiles-harness';
 import { testClock, type TestClock } from './support/test-clock';
-
-const logger = createLogger({ name: 'backfill-test', level: 'silent' });
 
 describeWithInfra(['postgres', 'redis'], 'segment backfill survives a stop and a crash', () => {
   let harness: ProfilesHarness;
@@ -28,19 +24,7 @@ describeWithInfra(['postgres', 'redis'], 'segment backfill survives a stop and a
     }, { message: 'ten profiles' });
     // From here on the test drives the backfill worker itself, as two instances would.
     await harness.stopService();
-    runtime = {
-      db: harness.db,
-      bus: harness.bus,
-      catalogs: createCatalogSource(logger),
-      codecs: {
-        profileChanges: harness.contract.codec('profileChanges'),
-        memberships: harness.contract.codec('segmentMemberships'),
-        deletions: harness.contract.codec('profileDeletions'),
-      },
-      metrics: createProfilesMetrics(),
-      now: clock.now,
-      logger,
-    };
+    runtime = runtimeOf(harness);
   });
 
   afterEach(async () => {

@@ -111,7 +111,7 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'profiles service on Kafka: me
   }, 60_000);
 
   it('merge before the events: the merged id redirects, and the result equals the other order', async () => {
-    const { survivor, visitor, ada, anon, survivorEvents, visitorEvents, merge } = story();
+    const { survivor, visitor, survivorEvents, visitorEvents, merge } = story();
     await harness.publishIdentity(merge);
     await waitFor(async () => {
       const { rows } = await harness.db.query('SELECT 1 FROM profile_redirects WHERE merged_id = $1', [visitor]);

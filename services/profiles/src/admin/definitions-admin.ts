@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { Queryable } from '@cjo/db';
+import type { Db, Queryable } from '@cjo/db';
 import { httpError } from '@cjo/http';
 import { inTransaction } from '../batch/transaction';
 import type { CatalogSource } from '../catalog/catalog-source';
 import { loadRuleCatalog } from '../catalog/rule-catalog-snapshot';
-import type { Db } from '@cjo/db';
 import { checkComputedTrait, type ComputedTraitInput } from '../rules/check-computed-trait';
 import { checkRule } from '../rules/check-rule';
 import type { RuleCatalog } from '../rules/rule-catalog';
