@@ -43,7 +43,7 @@ export async function applyMerge(
   const mergedId = redirects.get(merge.mergedProfileId) ?? merge.mergedProfileId;
   if (survivorId === mergedId) return { work: null, value: drop(`profiles of merge ${merge.mergeId} are already one`) };
 
-  const work = await openWork(tx, runtime.catalogs, { ids: [survivorId, mergedId], now });
+  const work = await openWork(tx, runtime.catalogs, { ids: [survivorId, mergedId], now, failIfRedirected: true });
   const blocked = await findBlocked(tx, [], [survivorId]);
   if (blocked.profiles.has(survivorId)) {
     return { work: null, value: drop(`merge ${merge.mergeId}: survivor ${survivorId} was deleted`) };

@@ -9,7 +9,7 @@ import { emptyDraft, type ProfileDraft } from '../model/profile';
 import { evaluateRule, type EvaluationContext } from '../rules/compiled-rule';
 import { enqueueGroupMembers, linkProfilesToGroups, readGroups, saveGroups, type GroupDraft } from '../store/groups-store';
 import { insertIdentifiers } from '../store/identifiers-store';
-import { findBlockedWithGeneration, type Blocked } from '../store/suppression-store';
+import { readAfterLock, type Blocked } from '../store/suppression-store';
 import {
   writeMemberships,
   type Membership,
@@ -75,6 +75,11 @@ export interface OpenOptions {
   lockGroups?: readonly string[];
   /** Identifier hashes and profile ids to check against the suppression and deleted lists (see work.blocked). */
   checkBlocked?: { hashes: readonly string[]; profileIds: readonly string[] };
+  /**
+   * The ids were looked up in the redirects before the locks: if one was merged away meanwhile (its row
+   * is gone, so the lock found nothing) the transaction must not create it again; it runs again instead.
+   */
+  failIfRedirected?: boolean;
 }
 
 /**
@@ -87,7 +92,12 @@ export async function openWork(tx: Queryable, catalogs: CatalogSource, options: 
   // Memberships come even without live segments: a deleted segment's members still have rows to remove.
   const { drafts, memberships } = await lockProfiles(tx, ids);
   const check = options.checkBlocked ?? { hashes: [], profileIds: [] };
-  const { blocked, generation } = await findBlockedWithGeneration(tx, check.hashes, check.profileIds);
+  const { blocked, generation, redirected } = await readAfterLock(tx, { ...check, redirectIds: options.failIfRedirected ? ids : [] });
+  if (redirected.size > 0) {
+    throw new CjoError('profiles_merged_meanwhile', `profiles ${[...redirected].join(', ')} were merged away meanwhile`, {
+      retriable: true,
+    });
+  }
   const catalog = await catalogs.at(tx, generation);
   const work: ProfileWork = {
     now: options.now,

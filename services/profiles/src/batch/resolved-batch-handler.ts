@@ -66,6 +66,7 @@ export function createResolvedBatchHandler(runtime: ProfilesRuntime): (records: 
         ids: pending.map((p) => p.profileId),
         now,
         lockGroups: groupIds,
+        failIfRedirected: true,
         checkBlocked: {
           hashes: [...new Set([...hashes.values()].flat())],
           profileIds: [...new Set(pending.flatMap((p) => [p.profileId, p.event.profileId]))],

@@ -9,30 +9,43 @@ export interface Blocked {
 
 /** Which of these identifier hashes are suppressed and which of these profiles were deleted, in one round trip. */
 export async function findBlocked(db: Queryable, hashes: readonly string[], profileIds: readonly string[]): Promise<Blocked> {
-  return (await findBlockedWithGeneration(db, hashes, profileIds)).blocked;
+  return (await readAfterLock(db, { hashes, profileIds, redirectIds: [] })).blocked;
 }
 
-/** findBlocked and the catalog generation together: the batch needs both right after its locks. */
-export async function findBlockedWithGeneration(
+export interface AfterLockReads {
+  blocked: Blocked;
+  generation: number;
+  /** Of the ids asked about, those that have a merge redirect now (merged away since the caller looked). */
+  redirected: Set<string>;
+}
+
+/**
+ * What a transaction reads right after taking its locks, in one round trip: the catalog generation,
+ * which identifier hashes are suppressed and which profiles were deleted, and which of `redirectIds`
+ * were merged away meanwhile.
+ */
+export async function readAfterLock(
   db: Queryable,
-  hashes: readonly string[],
-  profileIds: readonly string[],
-): Promise<{ blocked: Blocked; generation: number }> {
-  const blocked: Blocked = { hashes: new Set(), profiles: new Set() };
+  check: { hashes: readonly string[]; profileIds: readonly string[]; redirectIds: readonly string[] },
+): Promise<AfterLockReads> {
+  const reads: AfterLockReads = { blocked: { hashes: new Set(), profiles: new Set() }, generation: 0, redirected: new Set() };
   const { rows } = await db.query<{ kind: string; key: string }>(
     `SELECT 'g' AS kind, generation::text AS key FROM catalog_generation
      UNION ALL
      SELECT 'h', hash FROM suppressed_identifiers WHERE hash = ANY($1::text[])
      UNION ALL
-     SELECT 'p', profile_id::text FROM deleted_profiles WHERE profile_id = ANY($2::uuid[])`,
-    [[...hashes], [...profileIds]],
+     SELECT 'p', profile_id::text FROM deleted_profiles WHERE profile_id = ANY($2::uuid[])
+     UNION ALL
+     SELECT 'r', merged_id::text FROM profile_redirects WHERE merged_id = ANY($3::uuid[])`,
+    [[...check.hashes], [...check.profileIds], [...check.redirectIds]],
   );
-  let generation = 0;
   for (const row of rows) {
-    if (row.kind === 'g') generation = Number(row.key);
-    else (row.kind === 'h' ? blocked.hashes : blocked.profiles).add(row.key);
+    if (row.kind === 'g') reads.generation = Number(row.key);
+    else if (row.kind === 'h') reads.blocked.hashes.add(row.key);
+    else if (row.kind === 'p') reads.blocked.profiles.add(row.key);
+    else reads.redirected.add(row.key);
   }
-  return { blocked, generation };
+  return reads;
 }
 
 export async function suppress(
