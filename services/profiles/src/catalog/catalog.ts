@@ -1,6 +1,6 @@
 import { ANY_EVENT, type AggregateSpec } from '../model/aggregate';
 import type { KeyedAggregate } from '../model/profile';
-import { checkComputedTrait, type ComputedTraitInput } from '../rules/check-computed-trait';
+import { checkComputedTrait, computedTraitInputOf } from '../rules/check-computed-trait';
 import { checkRule } from '../rules/check-rule';
 import { ruleDependencies, type CompiledRule, type RuleDependencies } from '../rules/compiled-rule';
 import type { ComputedTraitRef, RuleCatalog } from '../rules/rule-catalog';
@@ -83,7 +83,8 @@ export function buildCatalog(
   const computedTraits: CatalogComputedTrait[] = [];
   const lenient = permissiveCatalog(refs);
   for (const row of traitRows) {
-    const checked = checkComputedTrait(row.definition as unknown as ComputedTraitInput, lenient);
+    const input = computedTraitInputOf(row.definition);
+    const checked = input === null ? { ok: false as const, problems: ['the stored definition has the wrong shape'] } : checkComputedTrait(input, lenient);
     if (!checked.ok) {
       broken.push({ id: row.id, problems: checked.problems });
       continue;

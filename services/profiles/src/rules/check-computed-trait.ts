@@ -1,4 +1,4 @@
-import { ANY_EVENT, NUMERIC_FUNCTIONS, aggregateId, type AggregateFunction, type AggregateSpec } from '../model/aggregate';
+import { AGGREGATE_FUNCTIONS, ANY_EVENT, NUMERIC_FUNCTIONS, aggregateId, type AggregateFunction, type AggregateSpec } from '../model/aggregate';
 import type { ValueType } from '../model/json-values';
 import type { Problems } from './check-comparison';
 import { checkEventName, checkFilters, checkWindow, typesAtPath } from './check-filters';
@@ -15,6 +15,18 @@ export interface ComputedTraitInput {
 }
 
 export type ComputedTraitCheck = ({ ok: true } & ComputedTraitRef) | { ok: false; problems: string[] };
+
+const isFunction = (value: unknown): value is AggregateFunction =>
+  typeof value === 'string' && (AGGREGATE_FUNCTIONS as readonly string[]).includes(value);
+
+/** A stored definition read back as input; null when it does not have the shape the API takes. */
+export function computedTraitInputOf(definition: Record<string, unknown>): ComputedTraitInput | null {
+  const { function: fn, event, property, where, window } = definition;
+  if (!isFunction(fn) || typeof event !== 'string') return null;
+  if (property !== undefined && typeof property !== 'string') return null;
+  if (window !== undefined && typeof window !== 'string') return null;
+  return { function: fn, event, property, where, window };
+}
 
 export function valueTypesOf(spec: AggregateSpec, propertyTypes: ValueType[] | undefined): ValueType[] | null {
   if (spec.fn === 'first' || spec.fn === 'last') {

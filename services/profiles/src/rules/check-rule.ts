@@ -99,8 +99,8 @@ function checkGroupOf(kind: 'and' | 'or', node: Record<string, unknown>, path: s
   }
   walk.conditions += 1;
   const rules = parts.map((part, index) => checkNode(part, `${path}.${kind}[${index}]`, depth + 1, walk));
-  if (rules.some((rule) => rule === null)) return null;
-  return { kind, rules: rules as CompiledRule[] };
+  const compiled = rules.filter((rule): rule is CompiledRule => rule !== null);
+  return compiled.length === rules.length ? { kind, rules: compiled } : null;
 }
 
 function checkTrait(node: Record<string, unknown>, path: string, walk: Walk): CompiledRule | null {

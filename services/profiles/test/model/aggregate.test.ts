@@ -1,4 +1,5 @@
 import {
+  AGGREGATE_FUNCTIONS,
   addOccurrence,
   aggregateValue,
   combineStates,
@@ -57,7 +58,7 @@ describe('aggregates', () => {
   });
 
   it('has 0 for counts and sums and null for the others when nothing happened', () => {
-    expect(['count', 'sum', 'min', 'max', 'avg', 'first', 'last'].map((fn) => aggregateValue(spec({ fn: fn as AggregateSpec['fn'], property: 'total' }), {}, now))).toEqual([
+    expect(AGGREGATE_FUNCTIONS.map((fn) => aggregateValue(spec({ fn, property: 'total' }), {}, now))).toEqual([
       0, 0, null, null, null, null, null,
     ]);
   });
