@@ -7,7 +7,7 @@ import { aggregateValue, nextExpiry, pruneState } from '../model/aggregate';
 import type { Identifier } from '../model/identifiers';
 import { emptyDraft, type ProfileDraft } from '../model/profile';
 import { evaluateRule, type EvaluationContext } from '../rules/compiled-rule';
-import { enqueueGroupMembers, linkProfilesToGroups, readGroups, saveGroups, type GroupDraft } from '../store/groups-store';
+import { enqueueGroupMembers, linkProfilesToGroups, lockGroups, readGroups, saveGroups, type GroupDraft } from '../store/groups-store';
 import { insertIdentifiers } from '../store/identifiers-store';
 import { readAfterLock, type Blocked } from '../store/suppression-store';
 import {
@@ -117,8 +117,7 @@ export async function openWork(tx: Queryable, catalogs: CatalogSource, options: 
     evaluations: 0,
     blocked,
   };
-  const locked = [...new Set(options.lockGroups ?? [])].sort();
-  if (locked.length > 0) for (const [id, group] of await readGroups(tx, locked, true)) work.groups.set(id, group);
+  for (const [id, group] of await lockGroups(tx, options.lockGroups ?? [], options.now)) work.groups.set(id, group);
   if (catalog.readsGroups) await loadGroupsOf(tx, work, [...drafts.values()]);
   return work;
 }
@@ -126,7 +125,7 @@ export async function openWork(tx: Queryable, catalogs: CatalogSource, options: 
 /** Reads the groups of these profiles that the work does not hold yet (for group conditions). */
 export async function loadGroupsOf(tx: Queryable, work: ProfileWork, drafts: readonly ProfileDraft[]): Promise<void> {
   const missing = [...new Set(drafts.flatMap((draft) => draft.groupIds))].filter((id) => !work.groups.has(id));
-  for (const [id, group] of await readGroups(tx, missing, false)) work.groups.set(id, group);
+  for (const [id, group] of await readGroups(tx, missing)) work.groups.set(id, group);
 }
 
 /** The profile's draft, created (not yet written) when it does not exist. */

@@ -64,6 +64,6 @@ export async function readProfileView(reader: ProfileReader, requestedId: string
     loadView(reader, catalog, current.id),
   );
   if (view === null || view.groups.length === 0) return view;
-  const groups = await readGroups(reader.db, view.groups.map((group) => group.id), false);
+  const groups = await readGroups(reader.db, view.groups.map((group) => group.id));
   return { ...view, groups: view.groups.map(({ id }) => ({ id, traits: groups.get(id)?.traits ?? {} })) };
 }

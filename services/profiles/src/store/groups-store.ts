@@ -29,12 +29,30 @@ const toDraft = (row: GroupDbRow): GroupDraft => ({
   isNew: false,
 });
 
-/** Reads groups; `lock` takes their rows for the transaction (always after the profiles, in id order). */
-export async function readGroups(db: Queryable, ids: readonly string[], lock: boolean): Promise<Map<string, GroupDraft>> {
+/** Reads groups (for group conditions), without locking them. */
+export async function readGroups(db: Queryable, ids: readonly string[]): Promise<Map<string, GroupDraft>> {
   if (ids.length === 0) return new Map();
+  const { rows } = await db.query<GroupDbRow>(`SELECT ${COLUMNS} FROM groups WHERE id = ANY($1::text[])`, [[...ids]]);
+  return new Map(rows.map((row) => [row.id, toDraft(row)]));
+}
+
+/**
+ * Locks groups a transaction will change (always after its profiles, in id order), creating the
+ * missing ones first: two batches making the first calls for one group then take turns on one row
+ * instead of both creating it and one overwriting the other's traits.
+ */
+export async function lockGroups(db: Queryable, ids: readonly string[], seenAt: number): Promise<Map<string, GroupDraft>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...new Set(ids)].sort();
+  await db.query(
+    `INSERT INTO groups (id, first_seen, last_seen)
+     SELECT id, ms_to_ts($2), ms_to_ts($2) FROM unnest($1::text[]) AS id ORDER BY id
+     ON CONFLICT (id) DO NOTHING`,
+    [sorted, seenAt],
+  );
   const { rows } = await db.query<GroupDbRow>(
-    `SELECT ${COLUMNS} FROM groups WHERE id = ANY($1::text[]) ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
-    [[...ids]],
+    `SELECT ${COLUMNS} FROM groups WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    [sorted],
   );
   return new Map(rows.map((row) => [row.id, toDraft(row)]));
 }

@@ -8,13 +8,18 @@ export interface Membership {
 /** profile id → segment id → membership. */
 export type Memberships = Map<string, Map<string, Membership>>;
 
-export async function loadMemberships(db: Queryable, profileIds: readonly string[]): Promise<Memberships> {
+/** Memberships of `profileIds` (an empty map for each); only `existing` are looked up (default: all). */
+export async function loadMemberships(
+  db: Queryable,
+  profileIds: readonly string[],
+  existing: readonly string[] = profileIds,
+): Promise<Memberships> {
   const memberships: Memberships = new Map(profileIds.map((id) => [id, new Map<string, Membership>()]));
-  if (profileIds.length === 0) return memberships;
+  if (existing.length === 0) return memberships;
   const { rows } = await db.query<{ profile_id: string; segment_id: string; segment_version: number; entered_ms: number | bigint }>(
     `SELECT profile_id, segment_id, segment_version, ts_to_ms(entered_at) AS entered_ms
        FROM segment_members WHERE profile_id = ANY($1::uuid[])`,
-    [[...profileIds]],
+    [[...existing]],
   );
   for (const row of rows) {
     memberships.get(row.profile_id)?.set(row.segment_id, { version: row.segment_version, enteredAt: Number(row.entered_ms) });

@@ -1,5 +1,5 @@
 import type { Queryable } from '@cjo/db';
-import type { Membership, Memberships } from './memberships-store';
+import { loadMemberships, type Memberships } from './memberships-store';
 import type { AggregateState } from '../model/aggregate';
 import type { Identifier } from '../model/identifiers';
 import type { ProfileDraft } from '../model/profile';
@@ -39,31 +39,23 @@ function toDraft(row: ProfileDbRow): ProfileDraft {
 }
 
 /**
- * Reads and locks the profiles that exist among `ids` for the rest of the transaction, with their
- * segment memberships (one round trip). Always in id order, everywhere, so two transactions
- * locking overlapping sets cannot deadlock on them.
+ * Reads and locks the profiles that exist among `ids` for the rest of the transaction, then reads
+ * their segment memberships (a lookup per row inside the locking query costs more than one bulk
+ * read after it). Always in id order, everywhere, so two transactions locking overlapping sets
+ * cannot deadlock on them.
  */
 export async function lockProfiles(
   db: Queryable,
   ids: readonly string[],
 ): Promise<{ drafts: Map<string, ProfileDraft>; memberships: Memberships }> {
-  const drafts = new Map<string, ProfileDraft>();
-  const memberships: Memberships = new Map(ids.map((id) => [id, new Map<string, Membership>()]));
-  if (ids.length === 0) return { drafts, memberships };
-  const { rows } = await db.query<ProfileDbRow & { memberships: Array<[string, number, number | string]> }>(
-    `SELECT ${COLUMNS},
-            (SELECT COALESCE(jsonb_agg(jsonb_build_array(m.segment_id, m.segment_version, ts_to_ms(m.entered_at))), '[]'::jsonb)
-               FROM segment_members AS m WHERE m.profile_id = p.id) AS memberships
-       FROM profiles AS p WHERE p.id = ANY($1::uuid[]) ORDER BY p.id FOR UPDATE OF p`,
+  if (ids.length === 0) return { drafts: new Map(), memberships: new Map() };
+  const { rows } = await db.query<ProfileDbRow>(
+    `SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [[...ids]],
   );
-  for (const row of rows) {
-    drafts.set(row.id, toDraft(row));
-    memberships.set(
-      row.id,
-      new Map(row.memberships.map(([segmentId, version, enteredAt]) => [segmentId, { version, enteredAt: Number(enteredAt) }])),
-    );
-  }
+  const drafts = new Map(rows.map((row) => [row.id, toDraft(row)]));
+  // A profile that does not exist has no memberships: only the locked ones are asked about.
+  const memberships = await loadMemberships(db, ids, [...drafts.keys()]);
   return { drafts, memberships };
 }
 
@@ -109,40 +101,47 @@ function recordsOf(drafts: readonly ProfileDraft[]): string {
       identifiers: draft.identifiers,
       group_ids: draft.groupIds,
       timer_due: draft.timerDueAt,
-      // 1: a new profile's first version; 0 marks an existing one (see saveProfiles).
-      version: draft.isNew ? 1 : 0,
     })),
   );
 }
 
 const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(id uuid, traits jsonb, trait_times jsonb, event_count bigint,
-  first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint, version bigint)`;
+  first_seen bigint, last_seen bigint, computed jsonb, identifiers jsonb, group_ids jsonb, timer_due bigint)`;
 
 /**
- * Writes profiles in one statement: new ones are inserted, the others updated (their version goes
- * up). A new profile that another transaction created meanwhile conflicts without being updated
- * (its proposed version is 1, an update needs 0): those ids are returned (none, normally).
+ * Writes profiles: existing ones with one UPDATE (their version goes up), new ones with one INSERT.
+ * A new profile that another transaction created meanwhile is left alone and its id returned (none,
+ * normally), so the caller runs again on the stored row.
  */
 export async function saveProfiles(db: Queryable, drafts: readonly ProfileDraft[], now: number): Promise<string[]> {
-  if (drafts.length === 0) return [];
+  const existing = drafts.filter((draft) => !draft.isNew);
+  const created = drafts.filter((draft) => draft.isNew);
+  if (existing.length > 0) {
+    await db.query(
+      `UPDATE profiles AS p
+          SET traits = x.traits, trait_times = x.trait_times, event_count = x.event_count,
+              first_seen = ms_to_ts(x.first_seen), last_seen = ms_to_ts(x.last_seen), computed = x.computed,
+              identifiers = x.identifiers, group_ids = x.group_ids, timer_due_at = ms_to_ts(x.timer_due),
+              updated_at = ms_to_ts($2), version = p.version + 1
+         FROM ${RECORDSET}
+        WHERE p.id = x.id`,
+      [recordsOf(existing), now],
+    );
+  }
+  if (created.length === 0) return [];
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO profiles AS p (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
-                                timer_due_at, created_at, updated_at, version)
+    `INSERT INTO profiles (id, traits, trait_times, event_count, first_seen, last_seen, computed, identifiers, group_ids,
+                           timer_due_at, created_at, updated_at, version)
      SELECT x.id, x.traits, x.trait_times, x.event_count, ms_to_ts(x.first_seen), ms_to_ts(x.last_seen), x.computed,
-            x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2), x.version
+            x.identifiers, x.group_ids, ms_to_ts(x.timer_due), ms_to_ts($2), ms_to_ts($2), 1
        FROM ${RECORDSET}
       ORDER BY x.id
-     ON CONFLICT (id) DO UPDATE
-        SET traits = EXCLUDED.traits, trait_times = EXCLUDED.trait_times, event_count = EXCLUDED.event_count,
-            first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen, computed = EXCLUDED.computed,
-            identifiers = EXCLUDED.identifiers, group_ids = EXCLUDED.group_ids, timer_due_at = EXCLUDED.timer_due_at,
-            updated_at = EXCLUDED.updated_at, version = p.version + 1
-      WHERE EXCLUDED.version = 0
-     RETURNING p.id`,
-    [recordsOf(drafts), now],
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    [recordsOf(created), now],
   );
-  const written = new Set(rows.map((row) => row.id));
-  return drafts.filter((draft) => !written.has(draft.id)).map((draft) => draft.id);
+  const inserted = new Set(rows.map((row) => row.id));
+  return created.filter((draft) => !inserted.has(draft.id)).map((draft) => draft.id);
 }
 
 export async function deleteProfiles(db: Queryable, ids: readonly string[]): Promise<void> {
