@@ -1,0 +1,417 @@
+/**
+ * pnpm bench:profiles — throughput and membership latency of the profiles service (issue 5), with
+ * baselines measured in the same run.
+ *
+ * Runs services/profiles as its own process on real Kafka, Postgres and Redis under a fresh
+ * CJO_NAMESPACE. The benchmark stands in for identity: it publishes ResolvedEvents (Avro, keyed by
+ * profileId) on the namespaced cjo.events.resolved.v1 itself; ingest and identity are not in the loop.
+ *
+ *  drain    a backlog of BENCH_EVENTS events over BENCH_PROFILES profiles is published while the service
+ *           is stopped; the service is started and the time from its first applied batch to its last is
+ *           measured (events applied/s, segment evaluations/s from its /metrics); then the stored events
+ *           are counted (each exactly once).
+ *  raw      baseline: a plain kafkajs consumer reads and decodes the same backlog (the ceiling a consumer
+ *           of this topic on this machine has before doing any work).
+ *  latency  identify calls flipping their profile in and out of a segment, open loop at BENCH_RATE/s for
+ *           BENCH_SECONDS: from the moment each event was due to be handed to the producer to the moment
+ *           its SegmentMembershipChanged record (matched by messageId) is read off the memberships topic.
+ *  kafka    baseline: the same paced records through a plain topic and back, without the service.
+ *  batch1   baseline: the service with PROFILES_BATCH_SIZE=1 (a transaction and a publish per event)
+ *           draining BENCH_BASELINE_EVENTS of the same mix.
+ *
+ * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
+ * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3
+ * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
+ * the service with --cpu-prof; one profile per service process, written when it stops),
+ * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
+ * Exit code: 0 for a clean run (whatever PASS/MISS says), 1 on errors, missing records or a count
+ * mismatch, 2 when the watchdog ended it.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createContract, topicSpecs } from '@cjo/contract';
+import { Client } from 'pg';
+import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
+import { infraUrls, removeNamespace, type InfraUrls } from '@cjo/testkit';
+import { assertLoopback, createAdmin, redisServerPid, waitForTopicLeaders } from './lib/infra';
+import { connectProducer, drainRaw, kafkaClient, pacedLoad, produceAll, startConsumer, type PacedResult } from './lib/kafka-tools';
+import { backlogGenerator, flipGenerator } from './lib/profile-events';
+import { banner, int, ms, ratio, table } from './lib/report';
+import { counterValue } from './lib/prometheus';
+import { startServiceProcess, type ServiceProcess } from './lib/service-process';
+
+const SCENARIOS = ['drain', 'raw', 'latency', 'kafka', 'batch1'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const TARGETS = { appliedPerSec: 10_000, p99Ms: 1_000 } as const;
+
+function positiveInt(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function readSettings() {
+  const text = process.env.BENCH_SCENARIOS?.trim();
+  const scenarios = text ? text.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  return {
+    events: positiveInt('BENCH_EVENTS', 200_000),
+    profiles: positiveInt('BENCH_PROFILES', 20_000),
+    rate: positiveInt('BENCH_RATE', 1_000),
+    seconds: positiveInt('BENCH_SECONDS', 10),
+    baselineEvents: positiveInt('BENCH_BASELINE_EVENTS', 10_000),
+    batchSize: positiveInt('BENCH_BATCH_SIZE', 2_000),
+    concurrency: positiveInt('BENCH_CONCURRENCY', 3),
+    scenarios: new Set(scenarios as Scenario[]),
+    cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
+  };
+}
+type Settings = ReturnType<typeof readSettings>;
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+interface DrainResult {
+  name: string;
+  events: number;
+  seconds: number;
+  perSecond: number;
+  evaluationsPerSecond: number;
+  stored: number;
+  expected: number;
+}
+
+interface Results {
+  startedAt: Date;
+  loadBefore: number[];
+  loadAfter: number[];
+  drain?: DrainResult;
+  raw?: { events: number; perSecond: number };
+  latency?: PacedResult & { records: number };
+  kafka?: PacedResult;
+  batch1?: DrainResult;
+  cpu: Array<{ name: string; use: CpuUse }>;
+  problems: string[];
+  cleanupFailures: string[];
+}
+
+/** The definitions every run evaluates: two computed traits and four segments, three of them windowed or aggregated. */
+async function define(url: string, token: string): Promise<void> {
+  const post = async (path: string, body: unknown): Promise<void> => {
+    const response = await fetch(`${url}${path}?allowUnknown=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  };
+  await post('/v1/computed-traits', { name: 'orders_30d', function: 'count', event: 'Order Completed', window: '30d' });
+  await post('/v1/computed-traits', { name: 'revenue', function: 'sum', event: 'Order Completed', property: 'total' });
+  await post('/v1/segments', { name: 'pro', rule: { trait: 'plan', op: 'eq', value: 'pro' } });
+  await post('/v1/segments', { name: 'repeat buyers', rule: { performed: 'Order Completed', atLeast: 3, within: '30d' } });
+  await post('/v1/segments', { name: 'big spenders', rule: { computedTrait: 'revenue', op: 'gte', value: 500 } });
+  await post('/v1/segments', {
+    name: 'engaged pro',
+    rule: { and: [{ trait: 'plan', op: 'eq', value: 'pro' }, { computedTrait: 'orders_30d', op: 'gte', value: 2 }, { not: { trait: 'seats', op: 'lt', value: 5 } }] },
+  });
+}
+
+async function metricsOf(service: ServiceProcess): Promise<{ applied: number; evaluations: number }> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return {
+    applied: counterValue(text, 'cjo_profiles_events_applied_total'),
+    evaluations: counterValue(text, 'cjo_profiles_segment_evaluations_total'),
+  };
+}
+
+async function storedEvents(urls: InfraUrls, schema: string): Promise<number> {
+  const client = new Client({ connectionString: urls.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${client.escapeIdentifier(schema)}.profile_events`);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings();
+  const urls = infraUrls();
+  assertLoopback(urls);
+  const namespace = `bench_${randomBytes(6).toString('hex')}`;
+  const baselineNamespace = `${namespace}_b1`;
+  const token = randomBytes(24).toString('hex');
+  const results: Results = { startedAt: new Date(), loadBefore: os.loadavg(), loadAfter: [], cpu: [], problems: [], cleanupFailures: [] };
+  const kafka = kafkaClient(urls.kafkaBrokers, 'cjo-bench-profiles');
+  const producer = await connectProducer(kafka);
+  const services = new Set<ServiceProcess>();
+  const kafkaPid = localKafkaPid();
+  const redisPid = await redisServerPid(urls.redisUrl);
+  let current: ServiceProcess | undefined;
+  const meter = cpuMeter(() => ({ profiles: current?.pid, kafka: kafkaPid, redis: redisPid }));
+  const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const stop = meter.start();
+    const value = await run();
+    results.cpu.push({ name, use: stop() });
+    return value;
+  };
+
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      log('cleaning up');
+      for (const service of services) await service.stop().catch(() => null);
+      await producer.disconnect().catch(() => undefined);
+      for (const ns of [namespace, baselineNamespace]) results.cleanupFailures.push(...(await removeNamespace(urls, ns, { pgSchemas: [`${ns}_profiles`] })));
+    })());
+  const budgetMs = (settings.events / 1_000 + settings.baselineEvents / 200 + 4 * settings.seconds + 300) * 1000;
+  const watchdog = setTimeout(() => {
+    log(`the run took longer than ${Math.round(budgetMs / 1000)} s: giving up`);
+    void cleanUp().finally(() => process.exit(2));
+  }, budgetMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
+
+  const start = async (ns: string, env: Record<string, string> = {}): Promise<ServiceProcess> => {
+    const service = await startServiceProcess({
+      script: 'services/profiles/src/main.ts',
+      env: {
+        CJO_NAMESPACE: ns,
+        LOG_LEVEL: 'warn',
+        CJO_ADMIN_TOKEN: token,
+        KAFKA_BROKERS: urls.kafkaBrokers.join(','),
+        DATABASE_URL: urls.databaseUrl,
+        REDIS_URL: urls.redisUrl,
+        PROFILES_PARTITIONS_CONCURRENTLY: String(settings.concurrency),
+        PROFILES_BATCH_SIZE: String(settings.batchSize),
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+        ...env,
+      },
+      nodeArgs: settings.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`],
+    });
+    services.add(service);
+    current = service;
+    return service;
+  };
+  const stop = async (service: ServiceProcess): Promise<void> => {
+    const code = await service.stop();
+    services.delete(service);
+    if (code !== 0) results.problems.push(`profiles exited with code ${code}: ${service.output().slice(-2000)}`);
+  };
+
+  /** Publishes a backlog with the service stopped, then measures how fast a started service applies it. */
+  const drain = async (name: string, ns: string, events: number, env: Record<string, string> = {}): Promise<DrainResult> => {
+    log(`${name}: defining segments, then publishing ${int(events)} events with the service stopped`);
+    const setup = await start(ns, env);
+    await define(setup.url, token);
+    await stop(setup);
+    const codec = createContract({ namespace: `${ns}.` }).codec('resolvedEvents');
+    const next = backlogGenerator({ profiles: settings.profiles, runId: ns, seed: 5, now: Date.now() });
+    const produceSeconds = await produceAll(
+      producer,
+      codec.topic,
+      events,
+      (index) => {
+        const event = next(index);
+        return { key: event.profileId, value: codec.encode(event) };
+      },
+      { perSend: 1_000, concurrency: 4 },
+    );
+    log(`${name}: published in ${produceSeconds.toFixed(1)} s; starting the service`);
+    const service = await start(ns, env);
+    const { first, last } = await measured(name, async () => {
+      let first: { at: number; applied: number; evaluations: number } | undefined;
+      let last = { at: performance.now(), applied: 0, evaluations: 0 };
+      const deadline = Date.now() + Math.max(120_000, events * 5);
+      while (last.applied < events && Date.now() < deadline) {
+        const sample = { at: performance.now(), ...(await metricsOf(service)) };
+        if (first === undefined && sample.applied > 0) first = sample;
+        last = sample;
+        await sleep(100);
+      }
+      return { first, last };
+    });
+    await stop(service);
+    if (first === undefined || last.applied < events) throw new Error(`${name}: the service applied ${last.applied} of ${events} events in time`);
+    const seconds = (last.at - first.at) / 1000;
+    const stored = await storedEvents(urls, `${ns}_profiles`);
+    if (stored !== events) results.problems.push(`${name}: ${stored} events stored for ${events} published`);
+    return {
+      name,
+      events: last.applied - first.applied,
+      seconds,
+      perSecond: (last.applied - first.applied) / seconds,
+      evaluationsPerSecond: (last.evaluations - first.evaluations) / seconds,
+      stored,
+      expected: events,
+    };
+  };
+
+  try {
+    const contract = createContract({ namespace: `${namespace}.` });
+    if (settings.scenarios.has('drain')) results.drain = await drain('drain', namespace, settings.events);
+    if (settings.scenarios.has('raw') && results.drain !== undefined) {
+      log('raw: a plain consumer reads and decodes the same backlog');
+      const codec = contract.codec('resolvedEvents');
+      const perSecond = await measured('raw', () => drainRaw(kafka, codec.topic, settings.events, (value) => codec.decode(value)));
+      results.raw = { events: settings.events, perSecond };
+    }
+    if (settings.scenarios.has('latency')) {
+      const service = await start(namespace);
+      if (!settings.scenarios.has('drain')) await define(service.url, token);
+      const resolvedCodec = contract.codec('resolvedEvents');
+      const membershipCodec = contract.codec('segmentMemberships');
+      const next = flipGenerator({ profiles: 1_000, runId: namespace, now: Date.now });
+      let records = 0;
+      const load = pacedLoad({
+        producer,
+        topic: resolvedCodec.topic,
+        rate: settings.rate,
+        seconds: settings.seconds,
+        drainMs: 10_000,
+        record: (index) => {
+          const event = next(index);
+          return { id: event.messageId, key: event.profileId, value: resolvedCodec.encode(event) };
+        },
+      });
+      const consumer = await startConsumer(kafka, {
+        groupId: `${namespace}.bench-memberships`,
+        topic: membershipCodec.topic,
+        fromBeginning: false,
+        onMessage: (value) => {
+          const record = membershipCodec.decode(value);
+          if (record.messageId === null) return;
+          records += 1;
+          load.arrived(record.messageId);
+        },
+      });
+      log(`latency: ${settings.rate} events/s for ${settings.seconds} s, each flipping a segment membership`);
+      const paced = await measured('latency', () => load.run());
+      results.latency = { ...paced, records };
+      await consumer.disconnect();
+      await stop(service);
+      if (paced.missing > 0) results.problems.push(`latency: ${paced.missing} events got no membership record within 10 s`);
+    }
+    if (settings.scenarios.has('kafka')) {
+      const admin = createAdmin(urls.kafkaBrokers);
+      await admin.connect();
+      const echo = `${namespace}.bench-echo`;
+      const partitions = topicSpecs().find((spec) => spec.name.endsWith('resolved.v1'))?.partitions ?? 6;
+      await admin.createTopics({ topics: [{ topic: echo, numPartitions: partitions }] });
+      await waitForTopicLeaders(admin, [echo]);
+      await admin.disconnect();
+      const codec = contract.codec('resolvedEvents');
+      const next = flipGenerator({ profiles: 1_000, runId: `${namespace}-echo`, now: Date.now });
+      const load = pacedLoad({
+        producer,
+        topic: echo,
+        rate: settings.rate,
+        seconds: settings.seconds,
+        drainMs: 10_000,
+        record: (index) => {
+          const event = next(index);
+          return { id: event.messageId, key: event.profileId, value: codec.encode(event) };
+        },
+      });
+      const consumer = await startConsumer(kafka, {
+        groupId: `${namespace}.bench-echo`,
+        topic: echo,
+        fromBeginning: false,
+        onMessage: (value) => load.arrived(codec.decode(value).messageId),
+      });
+      log(`kafka: the same paced load through a plain topic and back`);
+      results.kafka = await measured('kafka', () => load.run());
+      await consumer.disconnect();
+    }
+    if (settings.scenarios.has('batch1')) {
+      results.batch1 = await drain('batch1', baselineNamespace, settings.baselineEvents, { PROFILES_BATCH_SIZE: '1' });
+    }
+  } catch (err) {
+    results.problems.push(`fatal: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  } finally {
+    clearTimeout(watchdog);
+    results.loadAfter = os.loadavg();
+    await cleanUp();
+  }
+  return printReport(settings, results);
+}
+
+function printReport(settings: Settings, r: Results): number {
+  const out: string[] = [];
+  out.push(
+    '',
+    `pnpm bench:profiles — ${r.startedAt.toISOString()} — ${os.cpus().length} cores, load ${r.loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${r.loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+    `backlog ${int(settings.events)} events over ${int(settings.profiles)} profiles (30% identify, 40% Order Completed, 30% Page Viewed); ` +
+      `2 computed traits, 4 segments; batch ${settings.batchSize}, ${settings.concurrency} partitions at a time`,
+    '',
+  );
+  const rows: string[][] = [];
+  const drainRow = (d: DrainResult | undefined, label: string) =>
+    d && rows.push([label, int(d.events), d.seconds.toFixed(1), int(d.perSecond), int(d.evaluationsPerSecond), '', '', '']);
+  drainRow(r.drain, `drain: events applied (batch ${settings.batchSize})`);
+  if (r.raw) rows.push(['raw: kafkajs consume + Avro decode', int(r.raw.events), (r.raw.events / r.raw.perSecond).toFixed(1), int(r.raw.perSecond), '', '', '', '']);
+  drainRow(r.batch1, 'batch1: events applied (batch 1)');
+  const pacedRow = (p: PacedResult | undefined, label: string) =>
+    p && rows.push([label, `${int(p.received)}/${int(p.sent)}`, p.seconds.toFixed(1), int(p.received / p.seconds), '', ms(p.latency.p50), ms(p.latency.p99), ms(p.latency.max)]);
+  pacedRow(r.latency, `latency: event → membership @${settings.rate}/s`);
+  pacedRow(r.kafka, `kafka: publish → consume @${settings.rate}/s`);
+  out.push(
+    table(['phase', 'events', 'seconds', 'events/s', 'evals/s', 'p50 ms', 'p99 ms', 'max ms'], rows, [false, true, true, true, true, true, true, true]),
+  );
+
+  const ratios: string[][] = [];
+  if (r.drain && r.raw) ratios.push(['drain / raw consume', ratio(r.drain.perSecond / r.raw.perSecond)]);
+  if (r.drain && r.batch1) ratios.push([`batch ${settings.batchSize} / batch 1`, ratio(r.drain.perSecond / r.batch1.perSecond)]);
+  if (r.latency && r.kafka) ratios.push(['membership p99 / kafka round-trip p99', ratio(r.latency.latency.p99 / r.kafka.latency.p99)]);
+  if (ratios.length > 0) out.push('', table(['ratio', 'value'], ratios, [false, true]));
+
+  const targets: string[][] = [];
+  if (r.drain) targets.push(['events applied/s ≥ 10,000', int(r.drain.perSecond), r.drain.perSecond >= TARGETS.appliedPerSec ? 'PASS' : 'MISS']);
+  if (r.latency) {
+    targets.push([`p99 membership latency < 1 s at ${settings.rate}/s`, `${ms(r.latency.latency.p99)} ms`, r.latency.latency.p99 < TARGETS.p99Ms ? 'PASS' : 'MISS']);
+  }
+  if (targets.length > 0) out.push('', 'targets (issue 5)', table(['target', 'measured', 'result'], targets));
+
+  if (r.cpu.length > 0) {
+    const pct = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value)}%`);
+    out.push(
+      '',
+      'CPU (% of one core) per phase',
+      table(
+        ['phase', 'profiles', 'kafka', 'redis', 'bench', 'machine'],
+        r.cpu.map(({ name, use }) => [name, pct(use.byProcess.get('profiles')), pct(use.byProcess.get('kafka')), pct(use.byProcess.get('redis')), pct(use.bench), pct(use.machine)]),
+        [false, true, true, true, true, true],
+      ),
+    );
+  }
+  const checks: string[] = [];
+  for (const d of [r.drain, r.batch1]) if (d) checks.push(`${d.name}: ${int(d.stored)} events stored for ${int(d.expected)} published (${d.stored === d.expected ? 'exactly once' : 'MISMATCH'})`);
+  if (r.latency) checks.push(`latency: ${int(r.latency.records)} membership records for ${int(r.latency.sent)} events, ${r.latency.missing} missing`);
+  if (checks.length > 0) out.push('', ...checks);
+  out.push(
+    '',
+    'Measured from publish of the resolved event (the benchmark stands in for identity; ingest and identity are not in the loop).',
+    'Everything shares this machine (Kafka, Postgres, Redis, the service and the load generator): figures are noisy.',
+  );
+  const failed = r.problems.length > 0 || r.cleanupFailures.length > 0;
+  if (failed) out.push('', banner('PROBLEMS'), ...r.problems, ...r.cleanupFailures.map((f) => `cleanup: ${f}`));
+  process.stdout.write(`${out.join('\n')}\n`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
