@@ -15,13 +15,16 @@
  *  latency  identify calls flipping their profile in and out of a segment, open loop at BENCH_RATE/s for
  *           BENCH_SECONDS: from the moment each event was due to be handed to the producer to the moment
  *           its SegmentMembershipChanged record (matched by messageId) is read off the memberships topic.
+ *  pipeline the issue's measure: identify calls posted to ingest (its own process, as are identity and
+ *           profiles) at BENCH_RATE/s, open loop, one per request: from when each call was due to when its
+ *           membership record is read off the topic.
  *  kafka    baseline: the same paced records through a plain topic and back, without the service.
  *  batch1   baseline: the service with PROFILES_BATCH_SIZE=1 (a transaction and a publish per event)
  *           draining BENCH_BASELINE_EVENTS of the same mix.
  *
  * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
  * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3
- * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
+ * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,pipeline,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
  * the service with --cpu-prof; one profile per service process, written when it stops),
  * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
  * Exit code: 0 for a clean run (whatever PASS/MISS says), 1 on errors, missing records or a count
@@ -43,7 +46,7 @@ import { banner, int, ms, ratio, table } from './lib/report';
 import { counterValue } from './lib/prometheus';
 import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 
-const SCENARIOS = ['drain', 'raw', 'latency', 'kafka', 'batch1'] as const;
+const SCENARIOS = ['drain', 'raw', 'latency', 'pipeline', 'kafka', 'batch1'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS = { appliedPerSec: 10_000, p99Ms: 1_000 } as const;
 
@@ -95,6 +98,7 @@ interface Results {
   drain?: DrainResult;
   raw?: { events: number; perSecond: number };
   latency?: PacedResult & { records: number };
+  pipeline?: PacedResult & { records: number; refused: number };
   kafka?: PacedResult;
   batch1?: DrainResult;
   cpu: Array<{ name: string; use: CpuUse }>;
@@ -148,6 +152,7 @@ async function main(): Promise<number> {
   assertLoopback(urls);
   const namespace = `bench_${randomBytes(6).toString('hex')}`;
   const baselineNamespace = `${namespace}_b1`;
+  const pipelineNamespace = `${namespace}_p`;
   const token = randomBytes(24).toString('hex');
   const results: Results = { startedAt: new Date(), loadBefore: os.loadavg(), loadAfter: [], cpu: [], problems: [], cleanupFailures: [] };
   const kafka = kafkaClient(urls.kafkaBrokers, 'cjo-bench-profiles');
@@ -156,7 +161,14 @@ async function main(): Promise<number> {
   const kafkaPid = localKafkaPid();
   const redisPid = await redisServerPid(urls.redisUrl);
   let current: ServiceProcess | undefined;
-  const meter = cpuMeter(() => ({ profiles: current?.pid, kafka: kafkaPid, redis: redisPid }));
+  const upstream: { ingest?: ServiceProcess; identity?: ServiceProcess } = {};
+  const meter = cpuMeter(() => ({
+    profiles: current?.pid,
+    ingest: upstream.ingest?.pid,
+    identity: upstream.identity?.pid,
+    kafka: kafkaPid,
+    redis: redisPid,
+  }));
   const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const stop = meter.start();
     const value = await run();
@@ -171,6 +183,8 @@ async function main(): Promise<number> {
       for (const service of services) await service.stop().catch(() => null);
       await producer.disconnect().catch(() => undefined);
       for (const ns of [namespace, baselineNamespace]) results.cleanupFailures.push(...(await removeNamespace(urls, ns, { pgSchemas: [`${ns}_profiles`] })));
+      const pipelineSchemas = ['ingest', 'identity', 'profiles'].map((service) => `${pipelineNamespace}_${service}`);
+      results.cleanupFailures.push(...(await removeNamespace(urls, pipelineNamespace, { pgSchemas: pipelineSchemas })));
     })());
   const budgetMs = (settings.events / 1_000 + settings.baselineEvents / 200 + 4 * settings.seconds + 300) * 1000;
   const watchdog = setTimeout(() => {
@@ -181,9 +195,9 @@ async function main(): Promise<number> {
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   }
 
-  const start = async (ns: string, env: Record<string, string> = {}): Promise<ServiceProcess> => {
+  const start = async (ns: string, env: Record<string, string> = {}, script = 'services/profiles/src/main.ts'): Promise<ServiceProcess> => {
     const service = await startServiceProcess({
-      script: 'services/profiles/src/main.ts',
+      script,
       env: {
         CJO_NAMESPACE: ns,
         LOG_LEVEL: 'warn',
@@ -199,13 +213,13 @@ async function main(): Promise<number> {
       nodeArgs: settings.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`],
     });
     services.add(service);
-    current = service;
+    if (script.includes('/profiles/')) current = service;
     return service;
   };
   const stop = async (service: ServiceProcess): Promise<void> => {
     const code = await service.stop();
     services.delete(service);
-    if (code !== 0) results.problems.push(`profiles exited with code ${code}: ${service.output().slice(-2000)}`);
+    if (code !== 0) results.problems.push(`a service exited with code ${code}: ${service.output().slice(-2000)}`);
   };
 
   /** Publishes a backlog with the service stopped, then measures how fast a started service applies it. */
@@ -256,6 +270,71 @@ async function main(): Promise<number> {
     };
   };
 
+  /**
+   * The issue's measure: from an event accepted at ingest to its membership record. Ingest, identity
+   * and profiles run as their own processes; identify calls go to ingest over HTTP, open loop, one
+   * per request, and each one's latency runs from when it was due to when its SegmentMembershipChanged
+   * (matched by messageId) is read off the topic.
+   */
+  const pipeline = async (): Promise<PacedResult & { records: number; refused: number }> => {
+    log('pipeline: starting ingest, identity and profiles');
+    const ns = pipelineNamespace;
+    upstream.ingest = await start(ns, { RATE_LIMIT_PER_SECOND: '0' }, 'services/ingest/src/main.ts');
+    upstream.identity = await start(ns, {}, 'services/identity/src/main.ts');
+    const profiles = await start(ns);
+    await define(profiles.url, token);
+    const created = await fetch(`${upstream.ingest.url}/v1/sources`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/sources answered ${created.status}: ${await created.text()}`);
+    const { writeKey } = (await created.json()) as { writeKey: string };
+    const headers = { authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`, 'content-type': 'application/json' };
+    const trackUrl = `${upstream.ingest.url}/v1/identify`;
+    const membershipCodec = createContract({ namespace: `${ns}.` }).codec('segmentMemberships');
+    let records = 0;
+    let refused = 0;
+    const people = 1_000;
+    const load = pacedLoad({
+      rate: settings.rate,
+      seconds: settings.seconds,
+      drainMs: 15_000,
+      // Each person's calls alternate plan pro / free, so every call moves them in or out of the "pro" segment.
+      record: (index) => {
+        const messageId = `${ns}-pipeline-${index}`;
+        const plan = Math.floor(index / people) % 2 === 0 ? 'pro' : 'free';
+        return { id: messageId, payload: JSON.stringify({ userId: `${ns}-person-${index % people}`, messageId, traits: { plan } }) };
+      },
+      send: (bodies) =>
+        Promise.all(
+          bodies.map(async (body) => {
+            const response = await fetch(trackUrl, { method: 'POST', headers, body });
+            if (response.status !== 200) refused += 1;
+            await response.arrayBuffer();
+          }),
+        ),
+    });
+    const consumer = await startConsumer(kafka, {
+      groupId: `${ns}.bench-memberships`,
+      topic: membershipCodec.topic,
+      fromBeginning: false,
+      onMessage: (value) => {
+        const record = membershipCodec.decode(value);
+        if (record.messageId === null) return;
+        records += 1;
+        load.arrived(record.messageId);
+      },
+    });
+    log(`pipeline: ${settings.rate} identify calls/s into ingest for ${settings.seconds} s`);
+    const paced = await measured('pipeline', () => load.run());
+    await consumer.disconnect();
+    for (const service of [profiles, upstream.identity, upstream.ingest]) await stop(service);
+    if (paced.missing > 0) results.problems.push(`pipeline: ${paced.missing} calls got no membership record within 15 s`);
+    if (refused > 0) results.problems.push(`pipeline: ingest refused ${refused} calls`);
+    return { ...paced, records, refused };
+  };
+
   try {
     const contract = createContract({ namespace: `${namespace}.` });
     if (settings.scenarios.has('drain')) results.drain = await drain('drain', namespace, settings.events);
@@ -273,15 +352,14 @@ async function main(): Promise<number> {
       const next = flipGenerator({ profiles: 1_000, runId: namespace, now: Date.now });
       let records = 0;
       const load = pacedLoad({
-        producer,
-        topic: resolvedCodec.topic,
         rate: settings.rate,
         seconds: settings.seconds,
         drainMs: 10_000,
         record: (index) => {
           const event = next(index);
-          return { id: event.messageId, key: event.profileId, value: resolvedCodec.encode(event) };
+          return { id: event.messageId, payload: { key: event.profileId, value: resolvedCodec.encode(event) } };
         },
+        send: (messages) => producer.send({ topic: resolvedCodec.topic, acks: -1, timeout: 30_000, messages }),
       });
       const consumer = await startConsumer(kafka, {
         groupId: `${namespace}.bench-memberships`,
@@ -301,6 +379,7 @@ async function main(): Promise<number> {
       await stop(service);
       if (paced.missing > 0) results.problems.push(`latency: ${paced.missing} events got no membership record within 10 s`);
     }
+    if (settings.scenarios.has('pipeline')) results.pipeline = await pipeline();
     if (settings.scenarios.has('kafka')) {
       const admin = createAdmin(urls.kafkaBrokers);
       await admin.connect();
@@ -312,15 +391,14 @@ async function main(): Promise<number> {
       const codec = contract.codec('resolvedEvents');
       const next = flipGenerator({ profiles: 1_000, runId: `${namespace}-echo`, now: Date.now });
       const load = pacedLoad({
-        producer,
-        topic: echo,
         rate: settings.rate,
         seconds: settings.seconds,
         drainMs: 10_000,
         record: (index) => {
           const event = next(index);
-          return { id: event.messageId, key: event.profileId, value: codec.encode(event) };
+          return { id: event.messageId, payload: { key: event.profileId, value: codec.encode(event) } };
         },
+        send: (messages) => producer.send({ topic: echo, acks: -1, timeout: 30_000, messages }),
       });
       const consumer = await startConsumer(kafka, {
         groupId: `${namespace}.bench-echo`,
@@ -363,6 +441,7 @@ function printReport(settings: Settings, r: Results): number {
   const pacedRow = (p: PacedResult | undefined, label: string) =>
     p && rows.push([label, `${int(p.received)}/${int(p.sent)}`, p.seconds.toFixed(1), int(p.received / p.seconds), '', ms(p.latency.p50), ms(p.latency.p99), ms(p.latency.max)]);
   pacedRow(r.latency, `latency: event → membership @${settings.rate}/s`);
+  pacedRow(r.pipeline, `pipeline: ingest → membership @${settings.rate}/s`);
   pacedRow(r.kafka, `kafka: publish → consume @${settings.rate}/s`);
   out.push(
     table(['phase', 'events', 'seconds', 'events/s', 'evals/s', 'p50 ms', 'p99 ms', 'max ms'], rows, [false, true, true, true, true, true, true, true]),
@@ -372,12 +451,17 @@ function printReport(settings: Settings, r: Results): number {
   if (r.drain && r.raw) ratios.push(['drain / raw consume', ratio(r.drain.perSecond / r.raw.perSecond)]);
   if (r.drain && r.batch1) ratios.push([`batch ${settings.batchSize} / batch 1`, ratio(r.drain.perSecond / r.batch1.perSecond)]);
   if (r.latency && r.kafka) ratios.push(['membership p99 / kafka round-trip p99', ratio(r.latency.latency.p99 / r.kafka.latency.p99)]);
+  if (r.pipeline && r.kafka) ratios.push(['pipeline p99 / kafka round-trip p99', ratio(r.pipeline.latency.p99 / r.kafka.latency.p99)]);
   if (ratios.length > 0) out.push('', table(['ratio', 'value'], ratios, [false, true]));
 
   const targets: string[][] = [];
   if (r.drain) targets.push(['events applied/s ≥ 10,000', int(r.drain.perSecond), r.drain.perSecond >= TARGETS.appliedPerSec ? 'PASS' : 'MISS']);
   if (r.latency) {
     targets.push([`p99 membership latency < 1 s at ${settings.rate}/s`, `${ms(r.latency.latency.p99)} ms`, r.latency.latency.p99 < TARGETS.p99Ms ? 'PASS' : 'MISS']);
+  }
+  if (r.pipeline) {
+    const p99 = r.pipeline.latency.p99;
+    targets.push([`p99 ingest → membership < 1 s at ${settings.rate}/s`, `${ms(p99)} ms`, p99 < TARGETS.p99Ms && r.pipeline.missing === 0 ? 'PASS' : 'MISS']);
   }
   if (targets.length > 0) out.push('', 'targets (issue 5)', table(['target', 'measured', 'result'], targets));
 
@@ -387,19 +471,28 @@ function printReport(settings: Settings, r: Results): number {
       '',
       'CPU (% of one core) per phase',
       table(
-        ['phase', 'profiles', 'kafka', 'redis', 'bench', 'machine'],
-        r.cpu.map(({ name, use }) => [name, pct(use.byProcess.get('profiles')), pct(use.byProcess.get('kafka')), pct(use.byProcess.get('redis')), pct(use.bench), pct(use.machine)]),
-        [false, true, true, true, true, true],
+        ['phase', 'profiles', 'ingest', 'identity', 'kafka', 'redis', 'bench', 'machine'],
+        r.cpu.map(({ name, use }) => [
+          name,
+          ...['profiles', 'ingest', 'identity', 'kafka', 'redis'].map((process) => pct(use.byProcess.get(process))),
+          pct(use.bench),
+          pct(use.machine),
+        ]),
+        [false, true, true, true, true, true, true, true],
       ),
     );
   }
   const checks: string[] = [];
   for (const d of [r.drain, r.batch1]) if (d) checks.push(`${d.name}: ${int(d.stored)} events stored for ${int(d.expected)} published (${d.stored === d.expected ? 'exactly once' : 'MISMATCH'})`);
   if (r.latency) checks.push(`latency: ${int(r.latency.records)} membership records for ${int(r.latency.sent)} events, ${r.latency.missing} missing`);
+  if (r.pipeline) {
+    checks.push(`pipeline: ${int(r.pipeline.records)} membership records for ${int(r.pipeline.sent)} calls, ${r.pipeline.missing} missing, ${r.pipeline.refused} refused by ingest`);
+  }
   if (checks.length > 0) out.push('', ...checks);
   out.push(
     '',
-    'Measured from publish of the resolved event (the benchmark stands in for identity; ingest and identity are not in the loop).',
+    'latency: measured from publish of the resolved event (the benchmark stands in for identity). pipeline: from when each HTTP',
+    'call to ingest was due, through ingest, identity and profiles (each its own process), to its membership record.',
     'Everything shares this machine (Kafka, Postgres, Redis, the service and the load generator): figures are noisy.',
   );
   const failed = r.problems.length > 0 || r.cleanupFailures.length > 0;

@@ -109,16 +109,15 @@ export interface PacedResult {
 }
 
 /**
- * An open-loop load: record i is due at start + i/rate and is handed to the producer then (in slices
- * of 10 ms), whatever the sends before it are doing. `arrived(id)` is called by whoever watches the
+ * An open-loop load: record i is due at start + i/rate and is handed to `send` then (in slices of
+ * 10 ms), whatever the sends before it are doing. `arrived(id)` is called by whoever watches the
  * output; the latency of record `id` is from when it was due to then. Waits up to `drainMs` for the last.
  */
-export function pacedLoad(options: {
-  producer: Producer;
-  topic: string;
+export function pacedLoad<T>(options: {
   rate: number;
   seconds: number;
-  record: (index: number) => { id: string; key: string; value: Buffer };
+  record: (index: number) => { id: string; payload: T };
+  send: (payloads: T[]) => Promise<unknown>;
   drainMs: number;
 }): { arrived(id: string): void; run(): Promise<PacedResult> } {
   const due = new Map<string, number>();
@@ -139,14 +138,14 @@ export function pacedLoad(options: {
       let sent = 0;
       while (sent < total) {
         const now = performance.now();
-        const messages = [];
+        const payloads: T[] = [];
         while (sent < total && started + (sent * 1000) / options.rate <= now) {
           const record = options.record(sent);
           due.set(record.id, started + (sent * 1000) / options.rate);
-          messages.push({ key: record.key, value: record.value });
+          payloads.push(record.payload);
           sent += 1;
         }
-        if (messages.length > 0) sends.push(options.producer.send({ topic: options.topic, acks: -1, timeout: 30_000, messages }));
+        if (payloads.length > 0) sends.push(options.send(payloads));
         await sleep(10);
       }
       await Promise.all(sends);
