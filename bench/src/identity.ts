@@ -29,17 +29,10 @@ import { startServiceProcess, type ServiceProcess } from './lib/service-process'
 import { produceEvents, visitorEvent, type Visitor } from './lib/identity-load';
 import { assertLoopback, createAdmin, redisServerPid, topicRecordCount, waitForTopicLeaders } from './lib/infra';
 import { startRelay } from './lib/relay-baseline';
+import { positiveInt, positiveNumber } from './lib/settings';
 import { banner, int, ratio, table } from './lib/report';
 
 const TARGET_EVENTS_PER_SEC = 10_000;
-
-function setting(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(text)}`);
-  return value;
-}
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -59,11 +52,11 @@ async function timeBacklog(count: () => Promise<number>, from: number, total: nu
 }
 
 async function main(): Promise<number> {
-  const events = Math.round(setting('BENCH_EVENTS', 200_000));
-  const known = Math.round(setting('BENCH_KNOWN', 20_000));
-  const newShare = setting('BENCH_NEW_SHARE', 0.2);
-  const batchSize = String(Math.round(setting('IDENTITY_BATCH_SIZE', 1000)));
-  const concurrency = String(Math.round(setting('IDENTITY_PARTITIONS_CONCURRENTLY', 6)));
+  const events = positiveInt('BENCH_EVENTS', 200_000);
+  const known = positiveInt('BENCH_KNOWN', 20_000);
+  const newShare = positiveNumber('BENCH_NEW_SHARE', 0.2);
+  const batchSize = String(positiveInt('IDENTITY_BATCH_SIZE', 1000));
+  const concurrency = String(positiveInt('IDENTITY_PARTITIONS_CONCURRENTLY', 6));
   const urls = infraUrls();
   assertLoopback(urls);
   const namespace = `bench_${randomBytes(6).toString('hex')}`;

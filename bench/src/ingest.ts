@@ -41,10 +41,10 @@ import { repoRoot, startServiceProcess, type ServiceProcess } from './lib/servic
 import { runPacedPhase, type PacedPhaseResult } from './lib/paced-load';
 import { batchBodyTemplate, trackBody, trackBodyTemplate } from './lib/payloads';
 import { runRawProducer, type RawProducerResult } from './lib/raw-producer';
+import { positiveInt, scenariosSetting } from './lib/settings';
 import { banner, int, ms, ratio, table } from './lib/report';
 
 const SCENARIOS = ['single', 'bare', 'raw', 'batch', 'rate', 'paced'] as const;
-type Scenario = (typeof SCENARIOS)[number];
 
 /** CPU taken by processes outside the benchmark, or stolen, above which a phase is reported as disturbed, in % of one core. */
 const NOISE_LIMIT_PCT = 25;
@@ -59,19 +59,7 @@ function othersOf(use: CpuUse): number | undefined {
 
 const TARGETS = { batchEventsPerSec: 50_000, singleReqPerSec: 10_000, ratio: 0.6, p99Ms: 25 } as const;
 
-function positiveInt(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 function readSettings() {
-  const scenarioText = process.env.BENCH_SCENARIOS?.trim();
-  const scenarios = scenarioText ? scenarioText.split(',').map((s) => s.trim()) : [...SCENARIOS];
-  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   const warmup = process.env.BENCH_WARMUP_SECONDS === '0' ? 0 : positiveInt('BENCH_WARMUP_SECONDS', 3);
   return {
     seconds: positiveInt('BENCH_SECONDS', 10),
@@ -81,7 +69,7 @@ function readSettings() {
     batchConnections: positiveInt('BENCH_BATCH_CONNECTIONS', 20),
     rate: positiveInt('BENCH_RATE', 2000),
     rateConnections: positiveInt('BENCH_RATE_CONNECTIONS', 10),
-    scenarios: new Set(scenarios as Scenario[]),
+    scenarios: scenariosSetting(SCENARIOS),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
 }

@@ -46,24 +46,12 @@ import { backlogGenerator, flipGenerator } from './lib/profile-events';
 import { banner, int, ms, ratio, table } from './lib/report';
 import { counterValue } from './lib/prometheus';
 import { startServiceProcess, type ServiceProcess } from './lib/service-process';
+import { positiveInt, scenariosSetting } from './lib/settings';
 
 const SCENARIOS = ['drain', 'raw', 'latency', 'pipeline', 'kafka', 'batch1'] as const;
-type Scenario = (typeof SCENARIOS)[number];
 const TARGETS = { appliedPerSec: 10_000, p99Ms: 1_000 } as const;
 
-function positiveInt(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 function readSettings() {
-  const text = process.env.BENCH_SCENARIOS?.trim();
-  const scenarios = text ? text.split(',').map((s) => s.trim()) : [...SCENARIOS];
-  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   return {
     events: positiveInt('BENCH_EVENTS', 200_000),
     profiles: positiveInt('BENCH_PROFILES', 20_000),
@@ -72,7 +60,7 @@ function readSettings() {
     baselineEvents: positiveInt('BENCH_BASELINE_EVENTS', 10_000),
     batchSize: positiveInt('BENCH_BATCH_SIZE', 2_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 3),
-    scenarios: new Set(scenarios as Scenario[]),
+    scenarios: scenariosSetting(SCENARIOS),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
 }

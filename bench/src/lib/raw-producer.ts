@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RawEvent } from '@cjo/contract';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { connectProducer, kafkaClient } from './kafka-tools';
 import { rawEventFor } from './payloads';
 import { Latencies, type LatencySummary } from './stats';
 
@@ -34,14 +34,7 @@ export interface RawProducerResult {
  * Every send started before the deadline is awaited, so all counted events are acknowledged.
  */
 export async function runRawProducer(options: RawProducerOptions): Promise<RawProducerResult> {
-  const kafka = new Kafka({ clientId: 'cjo-bench-raw', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
+  const producer = await connectProducer(kafkaClient(options.brokers, 'cjo-bench-raw'));
   const latencies = new Latencies();
   const runId = randomBytes(6).toString('hex');
   let sequence = 0;

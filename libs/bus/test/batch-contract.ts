@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CjoError } from '@cjo/errors';
-import { uniqueName, waitFor } from '@cjo/testkit';
+import { uniqueName } from '@cjo/testkit';
 import {
   type Bus,
   type DecodedRecord,
@@ -12,6 +12,7 @@ import {
   subscribeRecords,
 } from '../src';
 import type { BusContractHooks } from './bus-contract';
+import { busFixture } from './bus-fixture';
 
 const PARTITIONS = 3;
 const OK: HandlerResult = { type: 'ok' };
@@ -30,36 +31,16 @@ const numberCodec = (topic: string): TopicCodec<number> => ({
 
 /** Batch handlers (batchHandler / maxBatchSize) behave the same on every bus. */
 export function describeBatchContract(name: string, makeBus: () => Bus, hooks: BusContractHooks = {}): void {
-  const timeoutMs = hooks.timeoutMs ?? 15_000;
   const quietMs = hooks.quietMs ?? 300;
 
   describe(`Bus batch contract: ${name}`, () => {
-    const openBuses: Bus[] = [];
-    const createdTopics: string[] = [];
+    const fixture = busFixture(makeBus, hooks, 'bus_batch');
     let bus: Bus;
-
     beforeEach(() => {
-      bus = makeBus();
-      openBuses.push(bus);
+      bus = fixture.bus();
     });
-
-    afterEach(async () => {
-      await Promise.all(openBuses.splice(0).map((open) => open.close()));
-    });
-
-    afterAll(async () => {
-      if (hooks.deleteTopics !== undefined && createdTopics.length > 0) await hooks.deleteTopics(createdTopics.splice(0));
-    });
-
-    async function newTopic(): Promise<string> {
-      const topic = uniqueName('bus_batch');
-      createdTopics.push(topic, dlqTopicOf(topic));
-      await bus.ensureTopics([{ name: topic, partitions: PARTITIONS, cleanupPolicy: 'delete', retentionMs: 3_600_000 }]);
-      return topic;
-    }
-
-    const until = (condition: () => boolean, message: string): Promise<true> =>
-      waitFor(() => condition() || undefined, { timeoutMs, intervalMs: 20, message });
+    const newTopic = (): Promise<string> => fixture.newTopic(PARTITIONS);
+    const { until } = fixture;
 
     const publishNumbers = (topic: string, key: string, values: Array<number | string>) =>
       bus.publish(topic, values.map((value) => ({ key, value: Buffer.from(String(value)) })));

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CjoError } from '@cjo/errors';
-import { uniqueName, waitFor } from '@cjo/testkit';
+import { uniqueName } from '@cjo/testkit';
 import {
   type Bus,
   type HandlerResult,
@@ -14,6 +14,7 @@ import {
   publishRecords,
   subscribeRecords,
 } from '../src';
+import { busFixture } from './bus-fixture';
 
 export interface BusContractHooks {
   /** Runs in afterAll with every topic the suite created (the Kafka suite deletes them). */
@@ -69,41 +70,18 @@ function collect(result: (message: IncomingMessage) => HandlerResult = () => OK)
 }
 
 export function describeBusContract(name: string, makeBus: () => Bus, hooks: BusContractHooks = {}): void {
-  const timeoutMs = hooks.timeoutMs ?? 15_000;
   const quietMs = hooks.quietMs ?? 300;
 
   describe(`Bus contract: ${name}`, () => {
-    const openBuses: Bus[] = [];
-    const createdTopics: string[] = [];
+    const fixture = busFixture(makeBus, hooks, 'bus_contract');
     let bus: Bus;
-
     beforeEach(() => {
-      bus = makeBus();
-      openBuses.push(bus);
+      bus = fixture.bus();
     });
-
-    afterEach(async () => {
-      // close() stops every subscription the test left running.
-      await Promise.all(openBuses.splice(0).map((open) => open.close()));
-    });
-
-    afterAll(async () => {
-      if (hooks.deleteTopics !== undefined && createdTopics.length > 0) {
-        await hooks.deleteTopics(createdTopics.splice(0));
-      }
-    });
-
-    async function newTopic(): Promise<string> {
-      const topic = uniqueName('bus_contract');
-      createdTopics.push(topic, dlqTopicOf(topic));
-      await bus.ensureTopics([{ name: topic, partitions: PARTITIONS, cleanupPolicy: 'delete', retentionMs: 3_600_000 }]);
-      return topic;
-    }
+    const newTopic = (): Promise<string> => fixture.newTopic(PARTITIONS);
+    const { until } = fixture;
 
     const group = (): string => uniqueName('bus_group');
-
-    const until = (condition: () => boolean, message: string): Promise<true> =>
-      waitFor(() => condition() || undefined, { timeoutMs, intervalMs: 20, message });
 
     async function subscribeDlq(topic: string): Promise<IncomingMessage[]> {
       const dlq = collect();

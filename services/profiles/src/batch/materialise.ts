@@ -3,7 +3,8 @@ import type { Catalog } from '../catalog/catalog';
 import { addOccurrence, occurrenceOf, type AggregateState } from '../model/aggregate';
 import type { KeyedAggregate, ProfileDraft } from '../model/profile';
 import { bucketSizeFor } from '../model/window';
-import { historyOf, storedEventKey, type StoredEvent } from '../store/events-store';
+import type { StoredEvent } from '../model/profile-event';
+import { historyOf, storedEventKey } from '../store/events-store';
 import type { ProfileWork } from './profile-work';
 
 /**

@@ -7,6 +7,21 @@ import { isPlainObject, type JsonObject } from './json-values';
 import { parseTraitUpdate, type TraitUpdate } from './traits';
 
 /** A resolved event, parsed once, as every step of the profile store uses it. */
+/** An event as stored on a profile's timeline. */
+export interface StoredEvent {
+  profileId: string;
+  messageId: string;
+  type: string;
+  event: string | null;
+  name: string | null;
+  groupId: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  properties: JsonObject;
+  time: number;
+  receivedAt: number | null;
+}
+
 export interface ProfileEvent {
   messageId: string;
   /** The profile identity resolved the event to; a merge may since have redirected it (see the batch). */
@@ -85,19 +100,7 @@ export function parseResolvedEvent(event: ResolvedEvent): StepResult<ProfileEven
 }
 
 /** An event read back from a profile's timeline, in the shape the steps apply (merges and splits replay them). */
-export function profileEventOf(stored: {
-  profileId: string;
-  messageId: string;
-  type: string;
-  event: string | null;
-  name: string | null;
-  groupId: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  properties: JsonObject;
-  time: number;
-  receivedAt: number | null;
-}): ProfileEvent {
+export function profileEventOf(stored: StoredEvent): ProfileEvent {
   return {
     messageId: stored.messageId,
     profileId: stored.profileId,

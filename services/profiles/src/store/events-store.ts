@@ -2,22 +2,7 @@ import type { Queryable } from '@cjo/db';
 import { ANY_EVENT, eventKeyOf } from '../model/aggregate';
 import type { Identifier } from '../model/identifiers';
 import type { JsonObject } from '../model/json-values';
-import type { ProfileEvent } from '../model/profile-event';
-
-/** An event as stored on a profile's timeline. */
-export interface StoredEvent {
-  profileId: string;
-  messageId: string;
-  type: string;
-  event: string | null;
-  name: string | null;
-  groupId: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  properties: JsonObject;
-  time: number;
-  receivedAt: number | null;
-}
+import type { ProfileEvent, StoredEvent } from '../model/profile-event';
 
 interface EventDbRow {
   profile_id: string;
