@@ -23,7 +23,8 @@
  *           draining BENCH_BASELINE_EVENTS of the same mix.
  *
  * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
- * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3
+ * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3, BENCH_PIPELINE_BATCH=1
+ * (events per ingest request in the pipeline phase; above 1, /v1/batch requests of the calls due each 10 ms)
  * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,pipeline,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
  * the service with --cpu-prof; one profile per service process, written when it stops),
  * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
@@ -60,6 +61,7 @@ function readSettings() {
     baselineEvents: positiveInt('BENCH_BASELINE_EVENTS', 10_000),
     batchSize: positiveInt('BENCH_BATCH_SIZE', 2_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 3),
+    pipelineBatch: positiveInt('BENCH_PIPELINE_BATCH', 1),
     scenarios: scenariosSetting(SCENARIOS),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
@@ -294,6 +296,7 @@ async function main(): Promise<number> {
     const { writeKey } = (await created.json()) as { writeKey: string };
     const headers = { authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`, 'content-type': 'application/json' };
     const identifyUrl = new URL(`${upstream.ingest.url}/v1/identify`);
+    const batchUrl = new URL(`${upstream.ingest.url}/v1/batch`);
     const agent = new Agent({ keepAlive: true, maxSockets: 100 });
     const membershipCodec = createContract({ namespace: `${ns}.` }).codec('segmentMemberships');
     let records = 0;
@@ -307,22 +310,34 @@ async function main(): Promise<number> {
       record: (index) => {
         const messageId = `${ns}-pipeline-${index}`;
         const plan = Math.floor(index / people) % 2 === 0 ? 'pro' : 'free';
-        return { id: messageId, payload: JSON.stringify({ userId: `${ns}-person-${index % people}`, messageId, traits: { plan } }) };
+        return { id: messageId, payload: { userId: `${ns}-person-${index % people}`, messageId, traits: { plan } } };
       },
       // A client's bounded pool: calls beyond it wait, and the wait counts in their latency (open loop).
-      send: (bodies) =>
-        Promise.all(
-          bodies.map((body) =>
-            postJson(agent, identifyUrl, headers, body).then(
+      // With a pipeline batch above 1, the calls due in each 10 ms slice go as /v1/batch requests, as an SDK flushes its queue.
+      send: (calls) => {
+        const size = settings.pipelineBatch;
+        const requests: Array<{ url: URL; body: string; events: number }> = [];
+        for (let start = 0; start < calls.length; start += size) {
+          const chunk = calls.slice(start, start + size);
+          requests.push(
+            size === 1
+              ? { url: identifyUrl, body: JSON.stringify(chunk[0]), events: 1 }
+              : { url: batchUrl, body: JSON.stringify({ batch: chunk.map((call) => ({ type: 'identify', ...call })) }), events: chunk.length },
+          );
+        }
+        return Promise.all(
+          requests.map((call) =>
+            postJson(agent, call.url, headers, call.body).then(
               (status) => {
-                if (status !== 200) refused += 1;
+                if (status !== 200) refused += call.events;
               },
               () => {
-                refused += 1;
+                refused += call.events;
               },
             ),
           ),
-        ),
+        );
+      },
     });
     const consumer = await startConsumer(kafka, {
       groupId: `${ns}.bench-memberships`,
@@ -335,7 +350,8 @@ async function main(): Promise<number> {
         load.arrived(record.messageId);
       },
     });
-    log(`pipeline: ${settings.rate} identify calls/s into ingest for ${settings.seconds} s`);
+    const shape = settings.pipelineBatch === 1 ? 'one per /v1/identify request' : `in /v1/batch requests of up to ${settings.pipelineBatch}`;
+    log(`pipeline: ${settings.rate} identify calls/s into ingest for ${settings.seconds} s, ${shape}`);
     const paced = await measured('pipeline', () => load.run());
     await consumer.disconnect();
     agent.destroy();
@@ -451,7 +467,7 @@ function printReport(settings: Settings, r: Results): number {
   const pacedRow = (p: PacedResult | undefined, label: string) =>
     p && rows.push([label, `${int(p.received)}/${int(p.sent)}`, p.seconds.toFixed(1), int(p.received / p.seconds), '', ms(p.latency.p50), ms(p.latency.p99), ms(p.latency.max)]);
   pacedRow(r.latency, `latency: event → membership @${settings.rate}/s`);
-  pacedRow(r.pipeline, `pipeline: ingest → membership @${settings.rate}/s`);
+  pacedRow(r.pipeline, `pipeline: ingest → membership @${settings.rate}/s${settings.pipelineBatch > 1 ? ` (batch ≤${settings.pipelineBatch})` : ''}`);
   pacedRow(r.kafka, `kafka: publish → consume @${settings.rate}/s`);
   out.push(
     table(['phase', 'events', 'seconds', 'events/s', 'evals/s', 'p50 ms', 'p99 ms', 'max ms'], rows, [false, true, true, true, true, true, true, true]),
