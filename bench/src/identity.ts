@@ -30,13 +30,9 @@ import { produceEvents, visitorEvent, type Visitor } from './lib/identity-load';
 import { assertLoopback, createAdmin, redisServerPid, topicRecordCount, waitForTopicLeaders } from './lib/infra';
 import { startRelay } from './lib/relay-baseline';
 import { positiveInt, positiveNumber } from './lib/settings';
-import { banner, int, ratio, table } from './lib/report';
+import { banner, int, ratio, table, log } from './lib/report';
 
 const TARGET_EVENTS_PER_SEC = 10_000;
-
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
 /** Polls `count` until it reaches `total`; returns when the first record past `from` and the last one were seen. */
 async function timeBacklog(count: () => Promise<number>, from: number, total: number, timeoutMs: number) {

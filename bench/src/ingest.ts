@@ -42,7 +42,7 @@ import { runPacedPhase, type PacedPhaseResult } from './lib/paced-load';
 import { batchBodyTemplate, trackBody, trackBodyTemplate } from './lib/payloads';
 import { runRawProducer, type RawProducerResult } from './lib/raw-producer';
 import { positiveInt, scenariosSetting } from './lib/settings';
-import { banner, int, ms, ratio, table } from './lib/report';
+import { banner, int, ms, ratio, table, log } from './lib/report';
 
 const SCENARIOS = ['single', 'bare', 'raw', 'batch', 'rate', 'paced'] as const;
 
@@ -74,10 +74,6 @@ function readSettings() {
   };
 }
 type Settings = ReturnType<typeof readSettings>;
-
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
 function kafkaVersionOfLocalJars(): string | undefined {
   const lib = join(repoRoot, 'deploy/local/kafka/lib');

@@ -37,14 +37,15 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createContract, topicSpecs } from '@cjo/contract';
+import type { TopicCodec } from '@cjo/bus';
+import { createContract, topicSpecs, type SegmentMembershipChanged } from '@cjo/contract';
 import { Client } from 'pg';
 import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
 import { infraUrls, removeNamespace, type InfraUrls } from '@cjo/testkit';
 import { assertLoopback, createAdmin, redisServerPid, waitForTopicLeaders } from './lib/infra';
 import { connectProducer, drainRaw, kafkaClient, pacedLoad, produceAll, startConsumer, type PacedResult } from './lib/kafka-tools';
 import { backlogGenerator, flipGenerator } from './lib/profile-events';
-import { banner, int, ms, ratio, table } from './lib/report';
+import { banner, int, ms, ratio, table, log } from './lib/report';
 import { counterValue } from './lib/prometheus';
 import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { positiveInt, scenariosSetting } from './lib/settings';
@@ -67,10 +68,6 @@ function readSettings() {
   };
 }
 type Settings = ReturnType<typeof readSettings>;
-
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
 interface DrainResult {
   name: string;
@@ -274,6 +271,18 @@ async function main(): Promise<number> {
     };
   };
 
+  /** Reads the namespace's membership records from now on, handing each causing event's messageId to `arrived`. */
+  const watchMemberships = (ns: string, codec: TopicCodec<SegmentMembershipChanged>, arrived: (messageId: string) => void) =>
+    startConsumer(kafka, {
+      groupId: `${ns}.bench-memberships`,
+      topic: codec.topic,
+      fromBeginning: false,
+      onMessage: (value) => {
+        const record = codec.decode(value);
+        if (record.messageId !== null) arrived(record.messageId);
+      },
+    });
+
   /**
    * The issue's measure: from an event accepted at ingest to its membership record. Ingest, identity
    * and profiles run as their own processes; identify calls go to ingest over HTTP, open loop, one
@@ -339,16 +348,9 @@ async function main(): Promise<number> {
         );
       },
     });
-    const consumer = await startConsumer(kafka, {
-      groupId: `${ns}.bench-memberships`,
-      topic: membershipCodec.topic,
-      fromBeginning: false,
-      onMessage: (value) => {
-        const record = membershipCodec.decode(value);
-        if (record.messageId === null) return;
-        records += 1;
-        load.arrived(record.messageId);
-      },
+    const consumer = await watchMemberships(ns, membershipCodec, (messageId) => {
+      records += 1;
+      load.arrived(messageId);
     });
     const shape = settings.pipelineBatch === 1 ? 'one per /v1/identify request' : `in /v1/batch requests of up to ${settings.pipelineBatch}`;
     log(`pipeline: ${settings.rate} identify calls/s into ingest for ${settings.seconds} s, ${shape}`);
@@ -387,16 +389,9 @@ async function main(): Promise<number> {
         },
         send: (messages) => producer.send({ topic: resolvedCodec.topic, acks: -1, timeout: 30_000, messages }),
       });
-      const consumer = await startConsumer(kafka, {
-        groupId: `${namespace}.bench-memberships`,
-        topic: membershipCodec.topic,
-        fromBeginning: false,
-        onMessage: (value) => {
-          const record = membershipCodec.decode(value);
-          if (record.messageId === null) return;
-          records += 1;
-          load.arrived(record.messageId);
-        },
+      const consumer = await watchMemberships(namespace, membershipCodec, (messageId) => {
+        records += 1;
+        load.arrived(messageId);
       });
       log(`latency: ${settings.rate} events/s for ${settings.seconds} s, each flipping a segment membership`);
       const paced = await measured('latency', () => load.run());

@@ -26,3 +26,8 @@ export function banner(text: string): string {
   const bar = '!'.repeat(Math.min(100, text.length + 8));
   return `${bar}\n!!! ${text} !!!\n${bar}`;
 }
+
+/** A progress line on stderr (stdout carries the report). */
+export function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}

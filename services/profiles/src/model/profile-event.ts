@@ -6,7 +6,6 @@ import { normaliseIdentifier, type Identifier } from './identifiers';
 import { isPlainObject, type JsonObject } from './json-values';
 import { parseTraitUpdate, type TraitUpdate } from './traits';
 
-/** A resolved event, parsed once, as every step of the profile store uses it. */
 /** An event as stored on a profile's timeline. */
 export interface StoredEvent {
   profileId: string;
@@ -22,6 +21,7 @@ export interface StoredEvent {
   receivedAt: number | null;
 }
 
+/** A resolved event, parsed once, as every step of the profile store uses it. */
 export interface ProfileEvent {
   messageId: string;
   /** The profile identity resolved the event to; a merge may since have redirected it (see the batch). */
