@@ -17,14 +17,18 @@
  *           its SegmentMembershipChanged record (matched by messageId) is read off the memberships topic.
  *  pipeline the issue's measure: identify calls posted to ingest (its own process, as are identity and
  *           profiles) at BENCH_RATE/s, open loop, one per request: from when each call was due to when its
- *           membership record is read off the topic.
+ *           membership record is read off the topic. Under it: due → ingest's 200; request written →
+ *           membership (from when the request left the client, i.e. without the wait for one of its
+ *           BENCH_PIPELINE_SOCKETS connections); and the p50/p99 buckets of each service's
+ *           cjo_bus_publish_duration_seconds and cjo_bus_handler_duration_seconds.
  *  kafka    baseline: the same paced records through a plain topic and back, without the service.
  *  batch1   baseline: the service with PROFILES_BATCH_SIZE=1 (a transaction and a publish per event)
  *           draining BENCH_BASELINE_EVENTS of the same mix.
  *
  * Environment (all optional): BENCH_EVENTS=200000, BENCH_PROFILES=20000, BENCH_RATE=1000,
  * BENCH_SECONDS=10, BENCH_BASELINE_EVENTS=10000, BENCH_BATCH_SIZE=2000, BENCH_CONCURRENCY=3, BENCH_PIPELINE_BATCH=1
- * (events per ingest request in the pipeline phase; above 1, /v1/batch requests of the calls due each 10 ms)
+ * (events per ingest request in the pipeline phase; above 1, /v1/batch requests of the calls due each 10 ms),
+ * BENCH_PIPELINE_SOCKETS=100 (the pipeline client's keep-alive connections; calls beyond them wait for one)
  * (PROFILES_PARTITIONS_CONCURRENTLY), BENCH_SCENARIOS=drain,raw,latency,pipeline,kafka,batch1, BENCH_CPU_PROF=<dir> (runs
  * the service with --cpu-prof; one profile per service process, written when it stops),
  * KAFKA_BROKERS, DATABASE_URL, REDIS_URL (loopback only).
@@ -46,7 +50,7 @@ import { assertLoopback, createAdmin, redisServerPid, waitForTopicLeaders } from
 import { connectProducer, drainRaw, kafkaClient, pacedLoad, produceAll, startConsumer, type PacedResult } from './lib/kafka-tools';
 import { backlogGenerator, flipGenerator } from './lib/profile-events';
 import { banner, int, ms, ratio, table, log } from './lib/report';
-import { counterValue } from './lib/prometheus';
+import { counterValue, histogramBucketOf } from './lib/prometheus';
 import { startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { positiveInt, scenariosSetting } from './lib/settings';
 
@@ -63,6 +67,7 @@ function readSettings() {
     batchSize: positiveInt('BENCH_BATCH_SIZE', 2_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 3),
     pipelineBatch: positiveInt('BENCH_PIPELINE_BATCH', 1),
+    pipelineSockets: positiveInt('BENCH_PIPELINE_SOCKETS', 100),
     scenarios: scenariosSetting(SCENARIOS),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
@@ -86,7 +91,7 @@ interface Results {
   drain?: DrainResult;
   raw?: { events: number; perSecond: number };
   latency?: PacedResult & { records: number };
-  pipeline?: PacedResult & { records: number; refused: number };
+  pipeline?: PacedResult & { records: number; refused: number; stages: StageTiming[] };
   kafka?: PacedResult;
   batch1?: DrainResult;
   cpu: Array<{ name: string; use: CpuUse }>;
@@ -115,6 +120,25 @@ async function define(url: string, token: string): Promise<void> {
   });
 }
 
+/** A step of the pipeline timed by a service's own histogram (bucket bounds, so coarse). */
+interface StageTiming {
+  label: string;
+  p50Ms: number | undefined;
+  p99Ms: number | undefined;
+}
+
+async function stageTimings(service: ServiceProcess, name: string): Promise<StageTiming[]> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const bucketMs = (metric: string, q: number) => {
+    const seconds = histogramBucketOf(text, metric, q);
+    return seconds === undefined ? undefined : seconds * 1000;
+  };
+  const timing = (label: string, metric: string): StageTiming => ({ label, p50Ms: bucketMs(metric, 0.5), p99Ms: bucketMs(metric, 0.99) });
+  return [timing(`${name}: Bus.publish`, 'cjo_bus_publish_duration_seconds'), timing(`${name}: handler run`, 'cjo_bus_handler_duration_seconds')].filter(
+    (stage) => stage.p50Ms !== undefined,
+  );
+}
+
 async function metricsOf(service: ServiceProcess): Promise<{ applied: number; evaluations: number }> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
   return {
@@ -124,7 +148,8 @@ async function metricsOf(service: ServiceProcess): Promise<{ applied: number; ev
 }
 
 /** POSTs a JSON body and resolves with the status once the response is read; rejects on a connection error. */
-function postJson(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<number> {
+/** `onSent` runs once the request is handed to the kernel, i.e. after any wait for a free socket. */
+function postJson(agent: Agent, url: URL, headers: Record<string, string>, body: string, onSent: () => void): Promise<number> {
   return new Promise((resolveStatus, reject) => {
     const call = request(url, { method: 'POST', agent, headers }, (response) => {
       response.resume();
@@ -132,6 +157,7 @@ function postJson(agent: Agent, url: URL, headers: Record<string, string>, body:
       response.on('error', reject);
     });
     call.on('error', reject);
+    call.on('finish', onSent);
     call.end(body);
   });
 }
@@ -289,7 +315,7 @@ async function main(): Promise<number> {
    * per request, and each one's latency runs from when it was due to when its SegmentMembershipChanged
    * (matched by messageId) is read off the topic.
    */
-  const pipeline = async (): Promise<PacedResult & { records: number; refused: number }> => {
+  const pipeline = async (): Promise<PacedResult & { records: number; refused: number; stages: StageTiming[] }> => {
     log('pipeline: starting ingest, identity and profiles');
     const ns = pipelineNamespace;
     upstream.ingest = await start(ns, { RATE_LIMIT_PER_SECOND: '0' }, 'services/ingest/src/main.ts');
@@ -306,7 +332,7 @@ async function main(): Promise<number> {
     const headers = { authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`, 'content-type': 'application/json' };
     const identifyUrl = new URL(`${upstream.ingest.url}/v1/identify`);
     const batchUrl = new URL(`${upstream.ingest.url}/v1/batch`);
-    const agent = new Agent({ keepAlive: true, maxSockets: 100 });
+    const agent = new Agent({ keepAlive: true, maxSockets: settings.pipelineSockets });
     const membershipCodec = createContract({ namespace: `${ns}.` }).codec('segmentMemberships');
     let records = 0;
     let refused = 0;
@@ -325,23 +351,27 @@ async function main(): Promise<number> {
       // With a pipeline batch above 1, the calls due in each 10 ms slice go as /v1/batch requests, as an SDK flushes its queue.
       send: (calls) => {
         const size = settings.pipelineBatch;
-        const requests: Array<{ url: URL; body: string; events: number }> = [];
+        const requests: Array<{ url: URL; body: string; ids: string[] }> = [];
         for (let start = 0; start < calls.length; start += size) {
           const chunk = calls.slice(start, start + size);
+          const ids = chunk.map((call) => call.messageId);
           requests.push(
             size === 1
-              ? { url: identifyUrl, body: JSON.stringify(chunk[0]), events: 1 }
-              : { url: batchUrl, body: JSON.stringify({ batch: chunk.map((call) => ({ type: 'identify', ...call })) }), events: chunk.length },
+              ? { url: identifyUrl, body: JSON.stringify(chunk[0]), ids }
+              : { url: batchUrl, body: JSON.stringify({ batch: chunk.map((call) => ({ type: 'identify', ...call })) }), ids },
           );
         }
         return Promise.all(
           requests.map((call) =>
-            postJson(agent, call.url, headers, call.body).then(
+            postJson(agent, call.url, headers, call.body, () => {
+              for (const id of call.ids) load.sent(id);
+            }).then(
               (status) => {
-                if (status !== 200) refused += call.events;
+                if (status !== 200) refused += call.ids.length;
+                else for (const id of call.ids) load.accepted(id);
               },
               () => {
-                refused += call.events;
+                refused += call.ids.length;
               },
             ),
           ),
@@ -357,10 +387,15 @@ async function main(): Promise<number> {
     const paced = await measured('pipeline', () => load.run());
     await consumer.disconnect();
     agent.destroy();
+    const stages = [
+      ...(await stageTimings(upstream.ingest, 'ingest')),
+      ...(await stageTimings(upstream.identity, 'identity')),
+      ...(await stageTimings(profiles, 'profiles')),
+    ];
     for (const service of [profiles, upstream.identity, upstream.ingest]) await stop(service);
     if (paced.missing > 0) results.problems.push(`pipeline: ${paced.missing} calls got no membership record within 15 s`);
     if (refused > 0) results.problems.push(`pipeline: ${refused} calls were refused or failed`);
-    return { ...paced, records, refused };
+    return { ...paced, records, refused, stages };
   };
 
   try {
@@ -463,6 +498,12 @@ function printReport(settings: Settings, r: Results): number {
     p && rows.push([label, `${int(p.received)}/${int(p.sent)}`, p.seconds.toFixed(1), int(p.received / p.seconds), '', ms(p.latency.p50), ms(p.latency.p99), ms(p.latency.max)]);
   pacedRow(r.latency, `latency: event → membership @${settings.rate}/s`);
   pacedRow(r.pipeline, `pipeline: ingest → membership @${settings.rate}/s${settings.pipelineBatch > 1 ? ` (batch ≤${settings.pipelineBatch})` : ''}`);
+  const accepted = r.pipeline?.accepted;
+  if (accepted) rows.push(['  due → ingest answered 200', int(accepted.count), '', '', '', ms(accepted.p50), ms(accepted.p99), ms(accepted.max)]);
+  const fromSent = r.pipeline?.fromSent;
+  if (fromSent) rows.push(['  request written → membership', int(fromSent.count), '', '', '', ms(fromSent.p50), ms(fromSent.p99), ms(fromSent.max)]);
+  const bound = (value: number | undefined) => (value === undefined ? '' : `≤${ms(value)}`);
+  for (const stage of r.pipeline?.stages ?? []) rows.push([`  ${stage.label}`, '', '', '', '', bound(stage.p50Ms), bound(stage.p99Ms), '']);
   pacedRow(r.kafka, `kafka: publish → consume @${settings.rate}/s`);
   out.push(
     table(['phase', 'events', 'seconds', 'events/s', 'evals/s', 'p50 ms', 'p99 ms', 'max ms'], rows, [false, true, true, true, true, true, true, true]),

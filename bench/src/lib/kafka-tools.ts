@@ -106,6 +106,10 @@ export interface PacedResult {
   missing: number;
   seconds: number;
   latency: LatencySummary;
+  /** Due → `accepted(id)` (e.g. the HTTP 200 of the call), for the records whose acceptance was reported. */
+  accepted?: LatencySummary & { count: number };
+  /** `sent(id)` (e.g. the request written to the server's socket) → arrival, for the records reported sent. */
+  fromSent?: LatencySummary & { count: number };
 }
 
 /**
@@ -119,17 +123,32 @@ export function pacedLoad<T>(options: {
   record: (index: number) => { id: string; payload: T };
   send: (payloads: T[]) => Promise<unknown>;
   drainMs: number;
-}): { arrived(id: string): void; run(): Promise<PacedResult> } {
+}): { sent(id: string): void; accepted(id: string): void; arrived(id: string): void; run(): Promise<PacedResult> } {
   const due = new Map<string, number>();
+  const dueAt = new Map<string, number>();
+  const sentAt = new Map<string, number>();
   const latencies = new Latencies();
+  const acceptance = new Latencies();
+  const sinceSent = new Latencies();
   let received = 0;
+  const summary = (values: Latencies) => (values.count > 0 ? { ...values.summary(), count: values.count } : undefined);
   return {
+    sent(id) {
+      if (due.has(id)) sentAt.set(id, performance.now());
+    },
+    accepted(id) {
+      const at = dueAt.get(id);
+      if (at !== undefined) acceptance.add(performance.now() - at);
+    },
     arrived(id) {
       const at = due.get(id);
       if (at === undefined) return;
+      const now = performance.now();
       due.delete(id);
       received += 1;
-      latencies.add(performance.now() - at);
+      latencies.add(now - at);
+      const sent = sentAt.get(id);
+      if (sent !== undefined) sinceSent.add(now - sent);
     },
     async run() {
       const total = Math.round(options.rate * options.seconds);
@@ -142,6 +161,7 @@ export function pacedLoad<T>(options: {
         while (sent < total && started + (sent * 1000) / options.rate <= now) {
           const record = options.record(sent);
           due.set(record.id, started + (sent * 1000) / options.rate);
+          dueAt.set(record.id, started + (sent * 1000) / options.rate);
           payloads.push(record.payload);
           sent += 1;
         }
@@ -151,7 +171,10 @@ export function pacedLoad<T>(options: {
       await Promise.all(sends);
       const deadline = performance.now() + options.drainMs;
       while (due.size > 0 && performance.now() < deadline) await sleep(20);
-      return { sent, received, missing: due.size, seconds: (performance.now() - started) / 1000, latency: latencies.summary() };
+      const seconds = (performance.now() - started) / 1000;
+      const accepted = summary(acceptance);
+      const fromSent = summary(sinceSent);
+      return { sent, received, missing: due.size, seconds, latency: latencies.summary(), ...(accepted ? { accepted } : {}), ...(fromSent ? { fromSent } : {}) };
     },
   };
 }

@@ -8,8 +8,11 @@ export type ProcessedResult = 'ok' | 'drop' | 'dlq';
  * partition number, never a key, so the number of series stays bounded.
  */
 export interface BusMetrics {
-  /** Records published through Bus.publish (DLQ records are counted by dlqPublished). */
-  published(topic: string, count: number): void;
+  /**
+   * Records published through Bus.publish (DLQ records are counted by dlqPublished), and how long
+   * the call took: the wait for a request in flight plus the broker's acknowledgement.
+   */
+  published(topic: string, count: number, seconds: number): void;
   processed(topic: string, group: string, result: ProcessedResult): void;
   /** A retriable failure that will be tried again after a backoff. */
   retried(topic: string, group: string): void;
@@ -64,6 +67,13 @@ export function createBusMetrics(registry: Registry): BusMetrics {
     labelNames: ['topic'] as const,
     registers,
   });
+  const publishDuration = new Histogram({
+    name: 'cjo_bus_publish_duration_seconds',
+    help: 'Duration of one Bus.publish call in seconds, from the call to the acknowledgement of its records',
+    labelNames: ['topic'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
   const handlerDuration = new Histogram({
     name: 'cjo_bus_handler_duration_seconds',
     help: 'Duration of one handler run in seconds',
@@ -79,7 +89,10 @@ export function createBusMetrics(registry: Registry): BusMetrics {
   });
 
   return {
-    published: (topic, count) => published.inc({ topic }, count),
+    published: (topic, count, seconds) => {
+      published.inc({ topic }, count);
+      publishDuration.observe({ topic }, seconds);
+    },
     processed: (topic, group, result) => processed.inc({ topic, group, result }),
     retried: (topic, group) => retries.inc({ topic, group }),
     dlqPublished: (topic) => dlqPublished.inc({ topic }),

@@ -18,7 +18,7 @@ describe('bus metrics on the memory bus', () => {
 
   afterEach(() => bus.close());
 
-  test('count published, processed (ok, drop, dlq), retried and DLQ records, and time each handler run', async () => {
+  test('count published, processed (ok, drop, dlq), retried and DLQ records, and time each publish and handler run', async () => {
     const groupId = uniqueName('bus_metrics_group');
     await bus.publish(topic, ['fine', 'flaky', 'bad', 'ignored'].map((value) => ({ key: 'k', value: Buffer.from(value) })));
     const attempts = new Map<string, number>();
@@ -50,6 +50,10 @@ describe('bus metrics on the memory bus', () => {
     await waitFor(async () => (await processed('drop')) === 1, { message: 'the last record counted' });
 
     expect(await metricValue(registry, 'cjo_bus_messages_published_total', { topic })).toBe(4);
+    // One publish call of four records: timed once.
+    expect(
+      await metricValue(registry, 'cjo_bus_publish_duration_seconds', { topic }, 'cjo_bus_publish_duration_seconds_count'),
+    ).toBe(1);
     expect(await processed('ok')).toBe(2);
     expect(await processed('dlq')).toBe(1);
     expect(await processed('drop')).toBe(1);

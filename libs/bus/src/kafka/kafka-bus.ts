@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
 import { Kafka, Partitioners, logLevel, type ITopicConfig } from 'kafkajs';
@@ -142,8 +143,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   return {
     async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
       assertOpen();
+      const started = performance.now();
       await send(topic, messages);
-      metrics.published(topic, messages.length);
+      metrics.published(topic, messages.length, (performance.now() - started) / 1000);
     },
 
     async ensureTopics(specs: TopicSpec[]): Promise<void> {

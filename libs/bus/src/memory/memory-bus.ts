@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CjoError } from '@cjo/errors';
 import { createLogger, type Logger } from '@cjo/log';
 import { type BusMetrics, noBusMetrics } from '../bus-metrics';
@@ -68,8 +69,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   return {
     async publish(topicName: string, messages: OutgoingMessage[]): Promise<void> {
       assertOpen();
+      const started = performance.now();
       await send(topicName, messages);
-      metrics.published(topicName, messages.length);
+      metrics.published(topicName, messages.length, (performance.now() - started) / 1000);
     },
 
     async ensureTopics(specs: TopicSpec[]): Promise<void> {
