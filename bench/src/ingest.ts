@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { createContract, topics } from '@cjo/contract';
 import { infraUrls, removeNamespace } from '@cjo/testkit';
 import type { Admin } from 'kafkajs';
-import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
+import { cpuMeter, localKafkaPid, type CpuUse, type PhaseCpu } from './lib/cpu';
 import { runHttpPhase, type HttpPhaseResult } from './lib/http-load';
 import {
   assertLoopback,
@@ -106,7 +106,7 @@ interface RunResults {
   rate?: HttpPhaseResult;
   paced?: PacedPhaseResult;
   counted: CountedPhase[];
-  cpu: Array<{ name: string; use: CpuUse }>;
+  cpu: PhaseCpu[];
   kafkaPid: number | undefined;
   redisPid: number | undefined;
   rawTopicTotal?: number;
@@ -138,12 +138,7 @@ async function main(): Promise<number> {
   let bare: ServiceProcess | undefined;
   let admin: Admin | undefined;
   const meter = cpuMeter(() => ({ ingest: ingest?.pid, bare: bare?.pid, kafka: results.kafkaPid, redis: results.redisPid }));
-  const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    const stop = meter.start();
-    const value = await run();
-    results.cpu.push({ name, use: stop() });
-    return value;
-  };
+  const measured = <T>(name: string, run: () => Promise<T>): Promise<T> => meter.measure(name, run, results.cpu);
   let cleaned: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaned ??= (async () => {

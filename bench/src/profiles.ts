@@ -44,7 +44,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TopicCodec } from '@cjo/bus';
 import { createContract, topicSpecs, type SegmentMembershipChanged } from '@cjo/contract';
 import { Client } from 'pg';
-import { cpuMeter, localKafkaPid, type CpuUse } from './lib/cpu';
+import { cpuMeter, localKafkaPid, type PhaseCpu } from './lib/cpu';
 import { infraUrls, removeNamespace, type InfraUrls } from '@cjo/testkit';
 import { assertLoopback, createAdmin, redisServerPid, waitForTopicLeaders } from './lib/infra';
 import { connectProducer, drainRaw, kafkaClient, pacedLoad, produceAll, startConsumer, type PacedResult } from './lib/kafka-tools';
@@ -94,7 +94,7 @@ interface Results {
   pipeline?: PacedResult & { records: number; refused: number; stages: StageTiming[] };
   kafka?: PacedResult;
   batch1?: DrainResult;
-  cpu: Array<{ name: string; use: CpuUse }>;
+  cpu: PhaseCpu[];
   problems: string[];
   cleanupFailures: string[];
 }
@@ -127,8 +127,12 @@ interface StageTiming {
   p99Ms: number | undefined;
 }
 
+async function scrape(service: ServiceProcess): Promise<string> {
+  return (await fetch(`${service.url}/metrics`)).text();
+}
+
 async function stageTimings(service: ServiceProcess, name: string): Promise<StageTiming[]> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const text = await scrape(service);
   const bucketMs = (metric: string, q: number) => {
     const seconds = histogramBucketOf(text, metric, q);
     return seconds === undefined ? undefined : seconds * 1000;
@@ -140,7 +144,7 @@ async function stageTimings(service: ServiceProcess, name: string): Promise<Stag
 }
 
 async function metricsOf(service: ServiceProcess): Promise<{ applied: number; evaluations: number }> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const text = await scrape(service);
   return {
     applied: counterValue(text, 'cjo_profiles_events_applied_total'),
     evaluations: counterValue(text, 'cjo_profiles_segment_evaluations_total'),
@@ -196,12 +200,7 @@ async function main(): Promise<number> {
     kafka: kafkaPid,
     redis: redisPid,
   }));
-  const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    const stop = meter.start();
-    const value = await run();
-    results.cpu.push({ name, use: stop() });
-    return value;
-  };
+  const measured = <T>(name: string, run: () => Promise<T>): Promise<T> => meter.measure(name, run, results.cpu);
 
   let cleaned: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>

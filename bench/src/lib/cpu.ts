@@ -75,7 +75,20 @@ export function localKafkaPid(): number | undefined {
   return Number.isInteger(pid) && processCpuSeconds(pid) !== undefined ? pid : undefined;
 }
 
-export function cpuMeter(pids: () => Record<string, number | undefined>): { start(): () => CpuUse } {
+/** A phase's CPU use, as the benchmarks' reports list them. */
+export interface PhaseCpu {
+  name: string;
+  use: CpuUse;
+}
+
+export interface CpuMeter {
+  /** Starts measuring; the function returned ends it. */
+  start(): () => CpuUse;
+  /** Runs `run` as the phase `name` and appends its CPU use to `into`. */
+  measure<T>(name: string, run: () => Promise<T>, into: PhaseCpu[]): Promise<T>;
+}
+
+export function cpuMeter(pids: () => Record<string, number | undefined>): CpuMeter {
   const snapshot = (): Snapshot => {
     const usage = process.cpuUsage();
     return {
@@ -85,20 +98,27 @@ export function cpuMeter(pids: () => Record<string, number | undefined>): { star
       machine: machineTicks(),
     };
   };
+  const start = (): (() => CpuUse) => {
+    const before = snapshot();
+    return () => {
+      const after = snapshot();
+      const seconds = (after.at - before.at) / 1000;
+      const pct = (a: number | undefined, b: number | undefined): number | undefined =>
+        a === undefined || b === undefined ? undefined : ((b - a) / seconds) * 100;
+      const byProcess = new Map<string, number | undefined>();
+      for (const [name, value] of after.processes) byProcess.set(name, pct(before.processes.get(name), value));
+      const ticks = (field: keyof MachineTicks): number | undefined =>
+        before.machine && after.machine ? pct(before.machine[field] / TICKS_PER_SECOND, after.machine[field] / TICKS_PER_SECOND) : undefined;
+      return { byProcess, bench: pct(before.bench, after.bench) ?? 0, machine: ticks('busy'), irq: ticks('irq'), steal: ticks('steal') };
+    };
+  };
   return {
-    start() {
-      const before = snapshot();
-      return () => {
-        const after = snapshot();
-        const seconds = (after.at - before.at) / 1000;
-        const pct = (a: number | undefined, b: number | undefined): number | undefined =>
-          a === undefined || b === undefined ? undefined : ((b - a) / seconds) * 100;
-        const byProcess = new Map<string, number | undefined>();
-        for (const [name, value] of after.processes) byProcess.set(name, pct(before.processes.get(name), value));
-        const ticks = (field: keyof MachineTicks): number | undefined =>
-          before.machine && after.machine ? pct(before.machine[field] / TICKS_PER_SECOND, after.machine[field] / TICKS_PER_SECOND) : undefined;
-        return { byProcess, bench: pct(before.bench, after.bench) ?? 0, machine: ticks('busy'), irq: ticks('irq'), steal: ticks('steal') };
-      };
+    start,
+    async measure(name, run, into) {
+      const stop = start();
+      const value = await run();
+      into.push({ name, use: stop() });
+      return value;
     },
   };
 }

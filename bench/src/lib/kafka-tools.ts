@@ -124,8 +124,9 @@ export function pacedLoad<T>(options: {
   send: (payloads: T[]) => Promise<unknown>;
   drainMs: number;
 }): { sent(id: string): void; accepted(id: string): void; arrived(id: string): void; run(): Promise<PacedResult> } {
-  const due = new Map<string, number>();
   const dueAt = new Map<string, number>();
+  /** Due and not arrived yet. */
+  const waiting = new Set<string>();
   const sentAt = new Map<string, number>();
   const latencies = new Latencies();
   const acceptance = new Latencies();
@@ -134,17 +135,16 @@ export function pacedLoad<T>(options: {
   const summary = (values: Latencies) => (values.count > 0 ? { ...values.summary(), count: values.count } : undefined);
   return {
     sent(id) {
-      if (due.has(id)) sentAt.set(id, performance.now());
+      if (waiting.has(id)) sentAt.set(id, performance.now());
     },
     accepted(id) {
       const at = dueAt.get(id);
       if (at !== undefined) acceptance.add(performance.now() - at);
     },
     arrived(id) {
-      const at = due.get(id);
-      if (at === undefined) return;
+      const at = dueAt.get(id);
+      if (at === undefined || !waiting.delete(id)) return;
       const now = performance.now();
-      due.delete(id);
       received += 1;
       latencies.add(now - at);
       const sent = sentAt.get(id);
@@ -160,8 +160,8 @@ export function pacedLoad<T>(options: {
         const payloads: T[] = [];
         while (sent < total && started + (sent * 1000) / options.rate <= now) {
           const record = options.record(sent);
-          due.set(record.id, started + (sent * 1000) / options.rate);
           dueAt.set(record.id, started + (sent * 1000) / options.rate);
+          waiting.add(record.id);
           payloads.push(record.payload);
           sent += 1;
         }
@@ -170,11 +170,11 @@ export function pacedLoad<T>(options: {
       }
       await Promise.all(sends);
       const deadline = performance.now() + options.drainMs;
-      while (due.size > 0 && performance.now() < deadline) await sleep(20);
+      while (waiting.size > 0 && performance.now() < deadline) await sleep(20);
       const seconds = (performance.now() - started) / 1000;
       const accepted = summary(acceptance);
       const fromSent = summary(sinceSent);
-      return { sent, received, missing: due.size, seconds, latency: latencies.summary(), ...(accepted ? { accepted } : {}), ...(fromSent ? { fromSent } : {}) };
+      return { sent, received, missing: waiting.size, seconds, latency: latencies.summary(), ...(accepted ? { accepted } : {}), ...(fromSent ? { fromSent } : {}) };
     },
   };
 }
