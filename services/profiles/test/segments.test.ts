@@ -54,7 +54,8 @@ describeWithInfra(['postgres', 'redis'], 'profiles service: segments and compute
       'rule.and[0].or: empty group: "or" needs at least one condition',
       'rule.and[1].trait: unknown trait "plann": never seen on an identify call (did you mean "plan"?); pass allowUnknown=true to define it ahead of the data',
       'rule.and[2].value: "gt" compares numbers; the value must be a number',
-      'rule.and[3].op: unknown operator "like"; use one of eq, neq, gt, gte, lt, lte, before, after, in, not_in, contains, not_contains, starts_with, ends_with, exists, not_exists',
+      'rule.and[3].op: unknown operator "like"; use one of eq, neq, gt, gte, lt, lte, before, after, in, not_in, contains, not_contains, starts_with, ends_with, exists, not_exists ' +
+        '(trait and computedTrait conditions also take within_last, more_than_ago, within_next, more_than_ahead)',
     ]);
     const mismatch = await harness.api('POST', '/v1/segments', { name: 'mismatch', rule: { trait: 'plan', op: 'gte', value: 3 } });
     expect(mismatch.json().error.message).toBe('rule: type mismatch: trait "plan" holds string values, so "gte" 3 can never match (it needs number)');

@@ -6,7 +6,7 @@ import type { CatalogSource } from '../catalog/catalog-source';
 import { aggregateValue, nextExpiry, pruneState } from '../model/aggregate';
 import type { Identifier } from '../model/identifiers';
 import { emptyDraft, type ProfileDraft } from '../model/profile';
-import { evaluateRule, type EvaluationContext } from '../rules/compiled-rule';
+import { earliest, evaluateRule, nextTimedChange, type EvaluationContext } from '../rules/compiled-rule';
 import { enqueueGroupMembers, linkProfilesToGroups, lockGroups, readGroups, saveGroups, type GroupDraft } from '../store/groups-store';
 import { insertIdentifiers } from '../store/identifiers-store';
 import { readAfterLock, type Blocked } from '../store/suppression-store';
@@ -142,6 +142,7 @@ export function draftFor(work: ProfileWork, profileId: string, seenAt: number): 
 
 export function contextOf(work: ProfileWork, draft: ProfileDraft): EvaluationContext {
   return {
+    now: work.now,
     traits: draft.traits,
     aggregate: (id) => {
       const spec = work.catalog.aggregate(id);
@@ -172,6 +173,8 @@ export function evaluateSegments(
   const context = contextOf(work, draft);
   for (const segment of segments) {
     work.evaluations += 1;
+    // The profile's timer may move (settleTimers), so its row is written even if nothing else changed.
+    if (segment.deps.time) work.touched.add(draft.id);
     const member = evaluateRule(segment.rule, context);
     const was = current.get(segment.id);
     if (member === (was !== undefined)) {
@@ -258,9 +261,11 @@ export function recordProfileChange(
 }
 
 /**
- * Windowed buckets that left their window since the profile was last written: their aggregates
- * change without any event, so the segments reading them are evaluated (cause window_expired)
- * before anything else happens to the profile. The timer worker does this for idle profiles.
+ * Time passed since the profile was last written: windowed buckets left their window, and relative
+ * date conditions ("within_last": "7d") may have flipped. Aggregates change without any event, so
+ * the segments reading them, and every segment with a relative date condition, are evaluated
+ * (cause window_expired) before anything else happens to the profile. The timer worker does this
+ * for idle profiles.
  */
 export function expireWindows(work: ProfileWork, draft: ProfileDraft): void {
   if (draft.timerDueAt === null || draft.timerDueAt > work.now) return;
@@ -272,14 +277,17 @@ export function expireWindows(work: ProfileWork, draft: ProfileDraft): void {
     if (state !== undefined && pruneState(spec, state, work.now)) expired.push(id);
   }
   work.touched.add(draft.id);
-  if (expired.length === 0) return;
-  recordProfileChange(work, draft, computedChanges(before, computedValues(work, draft, expired)), null);
-  evaluateSegments(work, draft, work.catalog.segmentsAffectedBy({ traits: [], aggregates: expired, groups: false }), 'window_expired', null);
+  if (expired.length > 0) recordProfileChange(work, draft, computedChanges(before, computedValues(work, draft, expired)), null);
+  const segments = work.catalog.segmentsAffectedBy({ traits: [], aggregates: expired, groups: false, time: true });
+  evaluateSegments(work, draft, segments, 'window_expired', null);
 }
 
-/** Drops states of aggregates no definition uses any more and sets the next window timer. */
+/**
+ * Drops states of aggregates no definition uses any more and sets the profile's timer: the first
+ * instant a windowed bucket expires or a relative date condition of a segment flips.
+ */
 function settleTimers(work: ProfileWork, draft: ProfileDraft): void {
-  let due: number | null = null;
+  const instants: Array<number | null> = [];
   for (const id of Object.keys(draft.computed)) {
     const spec = work.catalog.aggregate(id);
     const state = draft.computed[id];
@@ -288,10 +296,13 @@ function settleTimers(work: ProfileWork, draft: ProfileDraft): void {
       continue;
     }
     pruneState(spec, state, work.now);
-    const expiry = nextExpiry(spec, state);
-    if (expiry !== null && (due === null || expiry < due)) due = expiry;
+    instants.push(nextExpiry(spec, state));
   }
-  draft.timerDueAt = due;
+  if (work.catalog.timedSegments.length > 0) {
+    const context = contextOf(work, draft);
+    for (const segment of work.catalog.timedSegments) instants.push(nextTimedChange(segment.rule, context));
+  }
+  draft.timerDueAt = earliest(instants);
 }
 
 function membershipWrites(work: ProfileWork): { upserts: MembershipRow[]; deletes: Array<{ segmentId: string; profileId: string }> } {

@@ -26,6 +26,8 @@ export interface ChangeSet {
   traits: readonly string[];
   aggregates: readonly string[];
   groups: boolean;
+  /** Time passed: the segments with relative date conditions. */
+  time?: boolean;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface Catalog {
   readsGroupTraits: boolean;
   /** Whether any segment reads groups at all (the batch then loads them). */
   readsGroups: boolean;
+  /** Segments with relative date conditions: time alone moves profiles in and out of them. */
+  timedSegments: readonly CompiledSegment[];
 }
 
 /** Stored definitions were validated when saved; compiling them again only resolves references. */
@@ -120,6 +124,7 @@ export function buildCatalog(
     for (const aggregate of segment.deps.aggregates) byAggregate.set(aggregate, [...(byAggregate.get(aggregate) ?? []), segment]);
   }
   const groupSegments = segments.filter((segment) => segment.deps.groups);
+  const timedSegments = segments.filter((segment) => segment.deps.time);
   const segmentsById = new Map(segments.map((segment) => [segment.id, segment]));
   const traitsByAggregate = new Map<string, CatalogComputedTrait[]>();
   for (const trait of computedTraits) traitsByAggregate.set(trait.aggregateId, [...(traitsByAggregate.get(trait.aggregateId) ?? []), trait]);
@@ -139,10 +144,12 @@ export function buildCatalog(
       for (const trait of changes.traits) for (const segment of byTrait.get(trait) ?? []) affected.add(segment);
       for (const aggregate of changes.aggregates) for (const segment of byAggregate.get(aggregate) ?? []) affected.add(segment);
       if (changes.groups) for (const segment of groupSegments) affected.add(segment);
+      if (changes.time === true) for (const segment of timedSegments) affected.add(segment);
       // Catalog order, so records come out the same way on every instance.
       return segments.filter((segment) => affected.has(segment));
     },
     readsGroupTraits: segments.some((segment) => segment.deps.groupTraits),
     readsGroups: groupSegments.length > 0,
+    timedSegments,
   };
 }

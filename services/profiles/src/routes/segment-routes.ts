@@ -6,6 +6,8 @@ import type { DefinitionsAdmin } from '../admin/definitions-admin';
 import { findSegment, liveSegments, type SegmentRow } from '../store/definitions-store';
 import { latestJobs, type SegmentJob } from '../store/jobs-store';
 import { countMembers, membersOf } from '../store/memberships-store';
+import { OPERATORS } from '../rules/operators';
+import { RELATIVE_OPERATORS } from '../rules/relative-dates';
 import { ADMIN_SECURITY, PageQuery, Timestamp, Uuid, decodeCursor, encodeCursor, iso } from './schemas';
 
 const admin = { tags: ['segments'], security: ADMIN_SECURITY };
@@ -23,7 +25,9 @@ const RULE_DOC =
   '{"computedTrait": "orders_30d", "op": "gte", "value": 3}; ' +
   '{"performed": "Order Completed", "where": [{"property": "total", "op": "gt", "value": 100}], "atLeast": 2, "atMost": 5, "within": "30d"}; ' +
   '{"group": {"id": "acme", "where": [{"trait": "plan", "op": "eq", "value": "enterprise"}]}}. ' +
-  'Operators: eq, neq, gt, gte, lt, lte, before, after, in, not_in, contains, not_contains, starts_with, ends_with, exists, not_exists.';
+  `Operators: ${OPERATORS.join(', ')}. Trait and computedTrait conditions also compare a date with the current time: ` +
+  `${RELATIVE_OPERATORS.join(', ')}, with a duration as value ({"trait": "signedUpAt", "op": "within_last", "value": "7d"}); ` +
+  'time alone then moves profiles in and out (cause window_expired).';
 
 const SegmentBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),

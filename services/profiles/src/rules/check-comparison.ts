@@ -1,5 +1,7 @@
 import { isDateString, isPlainObject, type ValueType } from '../model/json-values';
+import { parseDuration } from '../model/window';
 import { isOperator, OPERATOR_SHAPES, OPERATORS, typesMatchedBy, type Operator } from './operators';
+import { isRelativeOperator, RELATIVE_OPERATORS, type RelativeOperator } from './relative-dates';
 
 export type Problems = string[];
 
@@ -48,8 +50,18 @@ export function checkComparison(
     problems.push(`${path}.op: missing; comparing ${subject} needs an operator (${OPERATORS.join(', ')})`);
     return null;
   }
+  if (isRelativeOperator(op)) {
+    problems.push(
+      `${path}.op: "${op}" compares a date with the current time, which only trait and computedTrait conditions do ` +
+        `(time then moves profiles in and out); here use one of ${OPERATORS.join(', ')}`,
+    );
+    return null;
+  }
   if (!isOperator(op)) {
-    problems.push(`${path}.op: unknown operator ${JSON.stringify(op)}; use one of ${OPERATORS.join(', ')}`);
+    problems.push(
+      `${path}.op: unknown operator ${JSON.stringify(op)}; use one of ${OPERATORS.join(', ')} ` +
+        `(trait and computedTrait conditions also take ${RELATIVE_OPERATORS.join(', ')})`,
+    );
     return null;
   }
   const hasValue = Object.prototype.hasOwnProperty.call(node, 'value');
@@ -68,6 +80,31 @@ export function checkComparison(
     return null;
   }
   return op;
+}
+
+/**
+ * Checks a relative date condition (`{ op: "within_last", value: "7d" }`): the value is a duration,
+ * and what it compares must hold dates (when its types are known).
+ */
+export function checkRelativeComparison(
+  node: Record<string, unknown>,
+  path: string,
+  subject: string,
+  knownTypes: readonly ValueType[] | undefined,
+  problems: Problems,
+): { op: RelativeOperator; durationMs: number } | null {
+  const op = node.op;
+  if (!isRelativeOperator(op)) return null;
+  const durationMs = typeof node.value === 'string' ? parseDuration(node.value) : null;
+  if (durationMs === null) {
+    problems.push(`${path}.value: "${op}" needs a duration such as "90s", "15m", "12h", "7d" or "2w"`);
+    return null;
+  }
+  if (knownTypes !== undefined && knownTypes.length > 0 && !knownTypes.includes('date')) {
+    problems.push(`${path}: type mismatch: ${subject} holds ${describeTypes(knownTypes)} values, so "${op}" can never match (it needs date)`);
+    return null;
+  }
+  return { op, durationMs };
 }
 
 /** Unknown keys are refused, so a typo (`"vaule"`) is not silently ignored. */

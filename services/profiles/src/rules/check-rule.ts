@@ -1,8 +1,10 @@
 import { aggregateId, type AggregateSpec } from '../model/aggregate';
+import type { ValueType } from '../model/json-values';
 import type { KeyedAggregate } from '../model/profile';
-import { asObject, checkComparison, checkKeys, nonEmptyString, type Problems } from './check-comparison';
+import { asObject, checkComparison, checkKeys, checkRelativeComparison, nonEmptyString, type Problems } from './check-comparison';
 import { checkEventName, checkFilters, checkTraitName, checkWindow } from './check-filters';
-import type { CompiledRule, PathTest, Test } from './compiled-rule';
+import type { CompiledRule, DateSubject, PathTest, Test } from './compiled-rule';
+import { isRelativeOperator } from './relative-dates';
 import type { RuleCatalog } from './rule-catalog';
 import { hintFor } from './suggest';
 
@@ -108,6 +110,7 @@ function checkTrait(node: Record<string, unknown>, path: string, walk: Walk): Co
   walk.conditions += 1;
   const trait = checkTraitName(node.trait, `${path}.trait`, 'profile', walk.catalog, walk.problems);
   if (trait === null) return null;
+  if (isRelativeOperator(node.op)) return relativeDate(node, path, `trait "${trait.name}"`, trait.types, { trait: trait.name }, walk);
   const op = checkComparison(node, path, `trait "${trait.name}"`, trait.types, walk.problems);
   return op === null ? null : { kind: 'trait', path: trait.name, ...testOf(op, node.value) };
 }
@@ -125,10 +128,29 @@ function checkComputedTrait(node: Record<string, unknown>, path: string, walk: W
     );
     return null;
   }
-  const op = checkComparison(node, path, `computed trait "${name}"`, ref.valueTypes ?? undefined, walk.problems);
+  const subject = `computed trait "${name}"`;
+  const types = ref.valueTypes ?? undefined;
+  if (isRelativeOperator(node.op)) {
+    const compiled = relativeDate(node, path, subject, types, { aggregateId: ref.aggregateId }, walk);
+    if (compiled !== null) walk.aggregates.set(ref.aggregateId, ref.spec);
+    return compiled;
+  }
+  const op = checkComparison(node, path, subject, types, walk.problems);
   if (op === null) return null;
   walk.aggregates.set(ref.aggregateId, ref.spec);
   return { kind: 'aggregate', aggregateId: ref.aggregateId, tests: [testOf(op, node.value)] };
+}
+
+function relativeDate(
+  node: Record<string, unknown>,
+  path: string,
+  subject: string,
+  types: readonly ValueType[] | undefined,
+  dateSubject: DateSubject,
+  walk: Walk,
+): CompiledRule | null {
+  const checked = checkRelativeComparison(node, path, subject, types, walk.problems);
+  return checked === null ? null : { kind: 'relativeDate', subject: dateSubject, ...checked };
 }
 
 function checkCount(value: unknown, path: string, minimum: number, problems: Problems): number | null {

@@ -1,5 +1,6 @@
 import { valueAtPath, type JsonObject } from '../model/json-values';
 import { compare, type Operator } from './operators';
+import { compareRelative, nextRelativeChange, type RelativeOperator } from './relative-dates';
 
 export interface Test {
   op: Operator;
@@ -18,7 +19,11 @@ export type CompiledRule =
   | { kind: 'not'; rule: CompiledRule }
   | ({ kind: 'trait' } & PathTest)
   | { kind: 'aggregate'; aggregateId: string; tests: Test[] }
-  | { kind: 'group'; groupId: string | null; where: PathTest[] };
+  | { kind: 'group'; groupId: string | null; where: PathTest[] }
+  | { kind: 'relativeDate'; subject: DateSubject; op: RelativeOperator; durationMs: number };
+
+/** What a relative date condition reads: a trait (by path) or a computed trait's aggregate. */
+export type DateSubject = { trait: string } | { aggregateId: string };
 
 export interface GroupView {
   id: string;
@@ -27,6 +32,8 @@ export interface GroupView {
 
 /** What a rule reads from a profile. */
 export interface EvaluationContext {
+  /** The time relative date conditions compare with. */
+  now: number;
   traits: JsonObject;
   aggregate(aggregateId: string): unknown;
   groups(): readonly GroupView[];
@@ -54,7 +61,39 @@ export function evaluateRule(rule: CompiledRule, context: EvaluationContext): bo
             (rule.groupId === null || group.id === rule.groupId) &&
             rule.where.every((test) => compare(test.op, valueAtPath(group.traits, test.path), test.value)),
         );
+    case 'relativeDate':
+      return compareRelative(rule.op, subjectValue(rule.subject, context), rule.durationMs, context.now);
   }
+}
+
+function subjectValue(subject: DateSubject, context: EvaluationContext): unknown {
+  return 'trait' in subject ? valueAtPath(context.traits, subject.trait) : context.aggregate(subject.aggregateId);
+}
+
+/**
+ * The first instant after context.now at which one of the rule's relative date conditions changes
+ * its outcome, the profile's values staying as they are; null when none ever does. Every condition
+ * counts, not only those that decide the outcome now, so the answer may be an instant at which the
+ * rule as a whole does not change: evaluating then costs little and sets the next instant.
+ */
+export function nextTimedChange(rule: CompiledRule, context: EvaluationContext): number | null {
+  switch (rule.kind) {
+    case 'and':
+    case 'or':
+      return earliest(rule.rules.map((part) => nextTimedChange(part, context)));
+    case 'not':
+      return nextTimedChange(rule.rule, context);
+    case 'relativeDate':
+      return nextRelativeChange(rule.op, subjectValue(rule.subject, context), rule.durationMs, context.now);
+    default:
+      return null;
+  }
+}
+
+export function earliest(instants: ReadonlyArray<number | null>): number | null {
+  let first: number | null = null;
+  for (const instant of instants) if (instant !== null && (first === null || instant < first)) first = instant;
+  return first;
 }
 
 /** What a rule reads: a change elsewhere cannot change its outcome, so it is not evaluated again. */
@@ -66,10 +105,12 @@ export interface RuleDependencies {
   groups: boolean;
   /** The traits of groups (a change to a group re-evaluates every member). */
   groupTraits: boolean;
+  /** A relative date condition: time alone can change the outcome. */
+  time: boolean;
 }
 
 export function ruleDependencies(rule: CompiledRule, into?: RuleDependencies): RuleDependencies {
-  const deps = into ?? { traits: new Set<string>(), aggregates: new Set<string>(), groups: false, groupTraits: false };
+  const deps = into ?? { traits: new Set<string>(), aggregates: new Set<string>(), groups: false, groupTraits: false, time: false };
   switch (rule.kind) {
     case 'and':
     case 'or':
@@ -79,8 +120,7 @@ export function ruleDependencies(rule: CompiledRule, into?: RuleDependencies): R
       ruleDependencies(rule.rule, deps);
       break;
     case 'trait':
-      deps.traits.add(rule.path);
-      deps.traits.add(rule.path.split('.')[0] ?? rule.path);
+      addTraitPath(deps, rule.path);
       break;
     case 'aggregate':
       deps.aggregates.add(rule.aggregateId);
@@ -89,6 +129,16 @@ export function ruleDependencies(rule: CompiledRule, into?: RuleDependencies): R
       deps.groups = true;
       if (rule.where.length > 0) deps.groupTraits = true;
       break;
+    case 'relativeDate':
+      deps.time = true;
+      if ('trait' in rule.subject) addTraitPath(deps, rule.subject.trait);
+      else deps.aggregates.add(rule.subject.aggregateId);
+      break;
   }
   return deps;
+}
+
+function addTraitPath(deps: RuleDependencies, path: string): void {
+  deps.traits.add(path);
+  deps.traits.add(path.split('.')[0] ?? path);
 }

@@ -84,7 +84,8 @@ describe('checkRule: what a segment rule may say', () => {
 
   it('names unknown operators, missing and superfluous values, unknown fields', () => {
     expect(problemsOf({ trait: 'plan', op: 'greater', value: 1 })).toEqual([
-      'rule.op: unknown operator "greater"; use one of eq, neq, gt, gte, lt, lte, before, after, in, not_in, contains, not_contains, starts_with, ends_with, exists, not_exists',
+      'rule.op: unknown operator "greater"; use one of eq, neq, gt, gte, lt, lte, before, after, in, not_in, contains, not_contains, starts_with, ends_with, exists, not_exists ' +
+        '(trait and computedTrait conditions also take within_last, more_than_ago, within_next, more_than_ahead)',
     ]);
     expect(problemsOf({ trait: 'plan', value: 'pro' })[0]).toMatch(/^rule\.op: missing; comparing trait "plan" needs an operator/);
     expect(problemsOf({ trait: 'plan', op: 'eq' })).toEqual(['rule.value: "eq" needs a value']);
@@ -98,6 +99,37 @@ describe('checkRule: what a segment rule may say', () => {
     expect(problemsOf({ trait: 'plan', op: 'eq', value: 'pro', not: { trait: 'age', op: 'exists' } })).toEqual([
       'rule: a condition has exactly one of and, or, not, trait, computedTrait, performed, group; this one has not and trait (wrap them in "and")',
     ]);
+  });
+
+  it('compiles relative date conditions on traits and computed traits, and names what is wrong with them', () => {
+    const result = checkRule(
+      { or: [{ trait: 'signup', op: 'within_last', value: '7d' }, { computedTrait: 'last_order', op: 'more_than_ago', value: '30d' }] },
+      fakeCatalog({
+        computedTrait: (name) =>
+          name === 'last_order'
+            ? { aggregateId: 'last-order', spec: { fn: 'last', event: 'Order Completed', property: null, where: [], windowMs: null }, valueTypes: ['date'] }
+            : undefined,
+      }),
+    );
+    expect(result.ok && result.rule).toEqual({
+      kind: 'or',
+      rules: [
+        { kind: 'relativeDate', subject: { trait: 'signup' }, op: 'within_last', durationMs: 7 * 24 * 3600 * 1000 },
+        { kind: 'relativeDate', subject: { aggregateId: 'last-order' }, op: 'more_than_ago', durationMs: 30 * 24 * 3600 * 1000 },
+      ],
+    });
+    expect(problemsOf({ trait: 'signup', op: 'within_next', value: '7 days' })).toEqual([
+      'rule.value: "within_next" needs a duration such as "90s", "15m", "12h", "7d" or "2w"',
+    ]);
+    expect(problemsOf({ trait: 'plan', op: 'within_last', value: '7d' })).toEqual([
+      'rule: type mismatch: trait "plan" holds string values, so "within_last" can never match (it needs date)',
+    ]);
+    expect(problemsOf({ computedTrait: 'revenue', op: 'more_than_ahead', value: '1d' })).toEqual([
+      'rule: type mismatch: computed trait "revenue" holds number values, so "more_than_ahead" can never match (it needs date)',
+    ]);
+    const elsewhere = /"within_last" compares a date with the current time, which only trait and computedTrait conditions do/;
+    expect(problemsOf({ performed: 'Order Completed', where: [{ property: 'total', op: 'within_last', value: '1d' }] })[0]).toMatch(elsewhere);
+    expect(problemsOf({ group: { where: [{ trait: 'tier', op: 'within_last', value: '1d' }] } })[0]).toMatch(elsewhere);
   });
 
   it('checks "performed" counts and windows', () => {

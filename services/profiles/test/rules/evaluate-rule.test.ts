@@ -1,5 +1,5 @@
 import { checkRule } from '../../src/rules/check-rule';
-import { evaluateRule, ruleDependencies, type EvaluationContext } from '../../src/rules/compiled-rule';
+import { evaluateRule, nextTimedChange, ruleDependencies, type EvaluationContext } from '../../src/rules/compiled-rule';
 import { compare } from '../../src/rules/operators';
 import { fakeCatalog } from './fake-catalog';
 
@@ -10,7 +10,7 @@ function compiled(rule: unknown) {
 }
 
 function context(overrides: Partial<EvaluationContext> = {}): EvaluationContext {
-  return { traits: {}, aggregate: () => null, groups: () => [], ...overrides };
+  return { now: 0, traits: {}, aggregate: () => null, groups: () => [], ...overrides };
 }
 
 describe('compare', () => {
@@ -74,6 +74,22 @@ describe('evaluateRule', () => {
     const anyGroup = compiled({ group: {} });
     expect(evaluateRule(anyGroup.rule, context({ groups: () => [{ id: 'x', traits: {} }] }))).toBe(true);
     expect(evaluateRule(anyGroup.rule, context())).toBe(false);
+  });
+
+  it('compares dates with the time of the evaluation, and names the next instant one of its conditions flips', () => {
+    const day = 24 * 3600 * 1000;
+    const now = Date.parse('2024-06-10T00:00:00.000Z');
+    const { rule } = compiled({
+      or: [{ trait: 'signedUpAt', op: 'within_last', value: '7d' }, { not: { trait: 'trialEndsAt', op: 'more_than_ahead', value: '3d' } }],
+    });
+    const traits = { signedUpAt: new Date(now - 8 * day).toISOString(), trialEndsAt: new Date(now + 5 * day).toISOString() };
+    expect(evaluateRule(rule, context({ now, traits }))).toBe(false);
+    // The signup left its window already; the trial comes within 3 days in 2 days.
+    expect(nextTimedChange(rule, context({ now, traits }))).toBe(now + 2 * day);
+    expect(evaluateRule(rule, context({ now: now + 2 * day, traits }))).toBe(true);
+    expect(nextTimedChange(rule, context({ now: now + 2 * day, traits }))).toBeNull();
+    expect(nextTimedChange(compiled({ trait: 'plan', op: 'eq', value: 'pro' }).rule, context({ now }))).toBeNull();
+    expect(ruleDependencies(rule)).toMatchObject({ time: true, traits: new Set(['signedUpAt', 'trialEndsAt']) });
   });
 
   it('lists what a rule reads, so other changes skip it', () => {
