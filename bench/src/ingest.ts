@@ -8,12 +8,20 @@
  * the issue's targets, and removes everything it created (also on failure or Ctrl-C).
  * A benchmark, not a test: a MISS does not fail it; errors and count mismatches do (exit 1).
  *
+ * When the raw baseline and (b) both run, they alternate after their warm-ups (raw round 1, (b) round 1, raw
+ * round 2, ...) so that noise on the machine, which comes and goes within seconds, hits both alike. Their table
+ * rows are totals over the rounds, a table lists each round's ratio, and the batch / raw target uses the median
+ * of those ratios. The CPU table also gives ingest's CPU time per acknowledged event of each phase on ingest,
+ * which other load moves less than events/s.
+ *
  * Environment (all optional):
- *   BENCH_SECONDS=10            duration of each measured phase
+ *   BENCH_SECONDS=10            duration of each measured phase (the raw baseline's and (b)'s split into rounds)
  *   BENCH_WARMUP_SECONDS=3      un-measured warm-up of the service and of the raw producer
  *   BENCH_BATCH_SIZE=100        events per /v1/batch request and per raw producer send
  *   BENCH_CONNECTIONS=100       connections of (a) single calls at max throughput
  *   BENCH_BATCH_CONNECTIONS=20  connections of (b), and sends in flight of the raw producer
+ *   BENCH_RATIO_ROUNDS=3        rounds of the raw baseline and (b) when both run, each BENCH_SECONDS / rounds
+ *                               long (to 0.1 s, at least 2 s)
  *   BENCH_RATE=2000             request rate of (c) and (d)
  *   BENCH_RATE_CONNECTIONS=10   connections of (c) (autocannon's default)
  *   BENCH_SCENARIOS=single,bare,raw,batch,rate,paced   which phases to run
@@ -40,7 +48,7 @@ import {
 import { repoRoot, startServiceProcess, type ServiceProcess } from './lib/service-process';
 import { runPacedPhase, type PacedPhaseResult } from './lib/paced-load';
 import { batchBodyTemplate, trackBody, trackBodyTemplate } from './lib/payloads';
-import { runRawProducer, type RawProducerResult } from './lib/raw-producer';
+import { combineRuns, connectRawProducer, type RawProducer, type RawProducerResult } from './lib/raw-producer';
 import { positiveInt, scenariosSetting } from './lib/settings';
 import { banner, int, ms, ratio, table, log } from './lib/report';
 
@@ -59,6 +67,9 @@ function othersOf(use: CpuUse): number | undefined {
 
 const TARGETS = { batchEventsPerSec: 50_000, singleReqPerSec: 10_000, ratio: 0.6, p99Ms: 25 } as const;
 
+/** Shortest ratio round: in less, a phase's ramp-up and cut-off weigh too much in its rate. */
+const MIN_ROUND_SECONDS = 2;
+
 function readSettings() {
   const warmup = process.env.BENCH_WARMUP_SECONDS === '0' ? 0 : positiveInt('BENCH_WARMUP_SECONDS', 3);
   return {
@@ -69,17 +80,70 @@ function readSettings() {
     batchConnections: positiveInt('BENCH_BATCH_CONNECTIONS', 20),
     rate: positiveInt('BENCH_RATE', 2000),
     rateConnections: positiveInt('BENCH_RATE_CONNECTIONS', 10),
+    ratioRounds: positiveInt('BENCH_RATIO_ROUNDS', 3),
     scenarios: scenariosSetting(SCENARIOS),
     cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
   };
 }
 type Settings = ReturnType<typeof readSettings>;
 
+/** Length of each alternating round of the raw baseline and (b), to 0.1 s. */
+function roundSeconds(settings: Settings): number {
+  return Math.max(MIN_ROUND_SECONDS, Math.round((settings.seconds / settings.ratioRounds) * 10) / 10);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+function percent(value: number | undefined): string {
+  return value === undefined ? 'n/a' : `${Math.round(value)}%`;
+}
+
+/** Ingest's CPU time per event it acknowledged: others' load and steal slow ingest down more than they make it work more, so this moves less than throughput. */
+function ingestMicrosPerEvent(use: CpuUse, ackedEvents: number): number {
+  return (((use.byProcess.get('ingest') ?? Number.NaN) / 100) * use.seconds * 1e6) / ackedEvents;
+}
+
+function eventsPerSec(p: HttpPhaseResult): number {
+  return (p.ok * p.eventsPerRequest) / p.seconds;
+}
+
+function rawEventsPerSec(raw: RawProducerResult): number {
+  return raw.events / raw.seconds;
+}
+
+/**
+ * Phases of one scenario taken together (the rounds of (b)): rates over all their seconds. A phase's result keeps
+ * only its percentiles, so each percentile is the highest of the phases': an upper bound of the one over all their responses.
+ */
+function totalOf(phases: readonly HttpPhaseResult[]) {
+  const sum = (value: (p: HttpPhaseResult) => number): number => phases.reduce((total, p) => total + value(p), 0);
+  const seconds = sum((p) => p.seconds);
+  return {
+    ok: sum((p) => p.ok),
+    eventsPerSec: sum((p) => p.ok * p.eventsPerRequest) / seconds,
+    reqPerSec: sum((p) => p.ok) / seconds,
+    p50: Math.max(...phases.map((p) => p.latency.p50)),
+    p99: Math.max(...phases.map((p) => p.latency.p99)),
+    errors: sum((p) => p.non2xx + p.errors),
+  };
+}
+
 function kafkaVersionOfLocalJars(): string | undefined {
   const lib = join(repoRoot, 'deploy/local/kafka/lib');
   if (!existsSync(lib)) return undefined;
   const jar = readdirSync(lib).find((name) => /^kafka_2\.13-.+\.jar$/.test(name));
   return jar?.replace(/^kafka_2\.13-/, '').replace(/\.jar$/, '');
+}
+
+/** A round of the raw baseline and the round of (b) that follows it. */
+interface RatioRound {
+  rawName: string;
+  raw: RawProducerResult;
+  batch: HttpPhaseResult;
 }
 
 /** A phase whose events must all be on the raw topic: what it acknowledged and what was left unknown at its cut-off. */
@@ -100,8 +164,11 @@ interface RunResults {
   batchWarmup?: HttpPhaseResult;
   single?: HttpPhaseResult;
   bare?: HttpPhaseResult;
+  /** Over all its rounds. */
   raw?: RawProducerResult & { producedEvents: number; warmupEvents: number };
-  batch?: HttpPhaseResult;
+  /** Its rounds (one when the raw baseline does not run). */
+  batch?: HttpPhaseResult[];
+  ratioRounds: RatioRound[];
   batchMissing?: string;
   rate?: HttpPhaseResult;
   paced?: PacedPhaseResult;
@@ -128,6 +195,7 @@ async function main(): Promise<number> {
     loadAfter: [],
     cluster: '',
     counted: [],
+    ratioRounds: [],
     cpu: [],
     kafkaPid: localKafkaPid(),
     redisPid: await redisServerPid(urls.redisUrl),
@@ -137,6 +205,7 @@ async function main(): Promise<number> {
   let ingest: ServiceProcess | undefined;
   let bare: ServiceProcess | undefined;
   let admin: Admin | undefined;
+  let rawProducer: RawProducer | undefined;
   const meter = cpuMeter(() => ({ ingest: ingest?.pid, bare: bare?.pid, kafka: results.kafkaPid, redis: results.redisPid }));
   const measured = <T>(name: string, run: () => Promise<T>): Promise<T> => meter.measure(name, run, results.cpu);
   let cleaned: Promise<void> | undefined;
@@ -148,12 +217,13 @@ async function main(): Promise<number> {
         const code = await ingest.stop().catch(() => null);
         if (code !== 0 && code !== null) results.cleanupFailures.push(`ingest exited with code ${code}`);
       }
+      await rawProducer?.disconnect().catch(() => undefined);
       await admin?.disconnect().catch(() => undefined);
       results.cleanupFailures.push(...(await removeNamespace(urls, namespace, { pgSchemas: [`${namespace}_ingest`] })));
     })());
 
   // Bounded in time whatever happens: every phase has a fixed length, and this catches a hang anywhere.
-  const phases = settings.scenarios.size + 3;
+  const phases = settings.scenarios.size + 3 + 2 * settings.ratioRounds;
   const budgetMs = (phases * (settings.seconds + settings.warmupSeconds + 45) + 180) * 1000;
   const watchdog = setTimeout(() => {
     log(`the run took longer than ${Math.round(budgetMs / 1000)} s: giving up`);
@@ -260,8 +330,10 @@ async function main(): Promise<number> {
       bare = undefined;
     }
 
+    let baselineTopic: string | undefined;
+    let rawWarmupEvents = 0;
     if (settings.scenarios.has('raw')) {
-      const baselineTopic = `${namespace}.bench.raw-baseline.v1`;
+      baselineTopic = `${namespace}.bench.raw-baseline.v1`;
       await admin.createTopics({
         topics: [
           {
@@ -276,32 +348,28 @@ async function main(): Promise<number> {
         waitForLeaders: false,
       });
       await waitForTopicLeaders(admin, [baselineTopic]);
-      const rawOptions = {
+      rawProducer = await connectRawProducer({
         brokers: urls.kafkaBrokers,
         topic: baselineTopic,
         encode: (event: Parameters<typeof rawCodec.encode>[0]) => rawCodec.encode(event),
         sourceId: source.id,
         eventsPerSend: settings.batchSize,
         concurrency: settings.batchConnections,
-      };
-      let warmupEvents = 0;
+      });
       if (settings.warmupSeconds > 0) {
         log(`raw producer warm-up: ${settings.warmupSeconds} s`);
-        warmupEvents = (await runRawProducer({ ...rawOptions, seconds: settings.warmupSeconds })).events;
+        rawWarmupEvents = (await rawProducer.run(settings.warmupSeconds)).events;
       }
-      log(`raw producer baseline: ${settings.seconds} s, ${settings.batchConnections} sends of ${settings.batchSize} in flight`);
-      const raw = await measured('raw kafkajs producer (baseline)', () => runRawProducer({ ...rawOptions, seconds: settings.seconds }));
-      const producedEvents = (await settledRecordCount(admin, baselineTopic)) - warmupEvents;
-      results.raw = { ...raw, producedEvents, warmupEvents };
     }
 
+    let batch: { path: string; body: string; events: number; connections: number } | undefined;
     if (settings.scenarios.has('batch')) {
       const openapi = (await (await fetch(`${ingest.url}/openapi.json`)).json()) as { paths?: Record<string, unknown> };
       if (openapi.paths?.['/v1/batch'] === undefined) {
         results.batchMissing = 'services/ingest does not serve POST /v1/batch (not in its /openapi.json): scenario (b) has no figures';
         log(results.batchMissing);
       } else {
-        const batch = {
+        batch = {
           path: '/v1/batch',
           body: batchBodyTemplate(settings.batchSize),
           events: settings.batchSize,
@@ -310,9 +378,31 @@ async function main(): Promise<number> {
         if (settings.warmupSeconds > 0) {
           results.batchWarmup = await httpPhase('warm-up (/v1/batch)', { ...batch, seconds: settings.warmupSeconds });
         }
-        results.batch = await httpPhase(`(b) /v1/batch ×${settings.batchSize}, max`, { ...batch, seconds: settings.seconds });
       }
     }
+
+    // Steal comes and goes within seconds: alternating short rounds exposes the baseline and (b) to it alike.
+    const interleaved = rawProducer !== undefined && batch !== undefined;
+    const rounds = interleaved ? settings.ratioRounds : 1;
+    const seconds = interleaved ? roundSeconds(settings) : settings.seconds;
+    const producer = rawProducer;
+    const rawRuns: RawProducerResult[] = [];
+    const batchRuns: HttpPhaseResult[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      const ofRound = interleaved ? ` (round ${round}/${rounds})` : undefined;
+      const rawName = `raw kafkajs producer${ofRound ?? ' (baseline)'}`;
+      if (producer) log(`${rawName}: ${seconds} s, ${settings.batchConnections} sends of ${settings.batchSize} in flight`);
+      const raw = producer ? await measured(rawName, () => producer.run(seconds)) : undefined;
+      const batchRun = batch ? await httpPhase(`(b) /v1/batch ×${settings.batchSize}${ofRound ?? ', max'}`, { ...batch, seconds }) : undefined;
+      if (raw) rawRuns.push(raw);
+      if (batchRun) batchRuns.push(batchRun);
+      if (raw && batchRun) results.ratioRounds.push({ rawName, raw, batch: batchRun });
+    }
+    if (baselineTopic !== undefined) {
+      const producedEvents = (await settledRecordCount(admin, baselineTopic)) - rawWarmupEvents;
+      results.raw = { ...combineRuns(rawRuns), producedEvents, warmupEvents: rawWarmupEvents };
+    }
+    if (batch) results.batch = batchRuns;
 
     if (settings.scenarios.has('rate')) {
       results.rate = await httpPhase(`(c) /v1/track @${settings.rate}/s (autocannon)`, {
@@ -375,27 +465,30 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
 
   // Throughput and latency.
   const rows: string[][] = [];
-  const httpRow = (p: HttpPhaseResult, detail: string): void => {
-    const errors = p.non2xx + p.errors;
+  const httpRow = (name: string, phases: HttpPhaseResult[], detail: string): void => {
+    const total = totalOf(phases);
     rows.push([
-      p.name,
+      name,
       detail,
-      int((p.ok * p.eventsPerRequest) / p.seconds),
-      int(p.ok / p.seconds),
-      ms(p.latency.p50),
-      ms(p.latency.p99),
-      int(p.ok),
-      errors === 0 ? '0' : `${int(errors)} ⚠`,
+      int(total.eventsPerSec),
+      int(total.reqPerSec),
+      ms(total.p50),
+      ms(total.p99),
+      int(total.ok),
+      total.errors === 0 ? '0' : `${int(total.errors)} ⚠`,
     ]);
-    if (errors > 0) {
-      problems.push(`${p.name}: ${int(p.non2xx)} non-2xx (${p.statuses.describeNon2xx() || '-'}), ${int(p.errors)} errors/timeouts`);
+    for (const p of phases) {
+      if (p.non2xx + p.errors > 0) {
+        problems.push(`${p.name}: ${int(p.non2xx)} non-2xx (${p.statuses.describeNon2xx() || '-'}), ${int(p.errors)} errors/timeouts`);
+      }
     }
   };
+  const batchName = `(b) /v1/batch ×${settings.batchSize}, max`;
   if (r.raw) {
     rows.push([
       'raw kafkajs producer (baseline)',
       `${settings.batchConnections}×${settings.batchSize} ev/send`,
-      int(r.raw.events / r.raw.seconds),
+      int(rawEventsPerSec(r.raw)),
       `${int(r.raw.sends / r.raw.seconds)} sends/s`,
       ms(r.raw.latency.p50),
       ms(r.raw.latency.p99),
@@ -404,11 +497,11 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     ]);
     if (r.raw.errors > 0) problems.push(`raw producer: ${r.raw.errors} failed sends (${r.raw.firstError})`);
   }
-  if (r.bare) httpRow(r.bare, `${settings.connections} conns`);
-  if (r.single) httpRow(r.single, `${settings.connections} conns`);
-  if (r.batch) httpRow(r.batch, `${settings.batchConnections} conns`);
-  if (r.batchMissing) rows.push([`(b) /v1/batch ×${settings.batchSize}, max`, 'NOT RUN', '-', '-', '-', '-', '-', '-']);
-  if (r.rate) httpRow(r.rate, `${Math.min(settings.rateConnections, settings.rate)} conns`);
+  if (r.bare) httpRow(r.bare.name, [r.bare], `${settings.connections} conns`);
+  if (r.single) httpRow(r.single.name, [r.single], `${settings.connections} conns`);
+  if (r.batch) httpRow(batchName, r.batch, `${settings.batchConnections} conns`);
+  if (r.batchMissing) rows.push([batchName, 'NOT RUN', '-', '-', '-', '-', '-', '-']);
+  if (r.rate) httpRow(r.rate.name, [r.rate], `${Math.min(settings.rateConnections, settings.rate)} conns`);
   if (r.paced) {
     const p = r.paced;
     const errors = p.non2xx + p.errors + p.unanswered;
@@ -428,6 +521,13 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     'from the request written to the response read (raw producer: per send, build+encode+send until acked). (d) is an open-loop',
     'load at an even rate whose latency counts from when each request was due (free of coordinated omission).',
   );
+  if (r.ratioRounds.length > 0) {
+    out.push(
+      `The raw baseline and (b) ran in ${r.ratioRounds.length} alternating rounds (below); their rows are totals: events/s over all rounds' seconds,`,
+      "the raw producer's percentiles over every send of every round, (b)'s the highest of its rounds' (an upper bound of the percentile over",
+      'all its responses: a phase keeps only its own percentiles).',
+    );
+  }
   if (r.rate) {
     out.push(
       `(c) autocannon overallRate sends each connection's per-second quota back to back at the start of every second; achieved ${int(r.rate.ok / r.rate.seconds)} req/s;` +
@@ -441,27 +541,63 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     if (errors > 0) problems.push(`${warmup.name}: ${int(warmup.non2xx)} non-2xx (${warmup.statuses.describeNon2xx() || '-'}), ${int(warmup.errors)} errors/timeouts`);
   }
 
+  const batchTotal = r.batch ? totalOf(r.batch) : undefined;
+  const batchEps = batchTotal?.eventsPerSec ?? Number.NaN;
+  const batchClean = batchTotal?.errors === 0;
+  const rawEps = r.raw ? rawEventsPerSec(r.raw) : Number.NaN;
+  const roundRatio = (round: RatioRound): number => eventsPerSec(round.batch) / rawEventsPerSec(round.raw);
+  const ratios = r.ratioRounds.map(roundRatio);
+  const medianRatio = median(ratios);
+  if (r.ratioRounds.length > 0) {
+    const steal = (name: string): string => percent(r.cpu.find((phase) => phase.name === name)?.use.steal);
+    out.push(
+      '',
+      `ratio per round (raw baseline, then (b), ${roundSeconds(settings)} s each)`,
+      table(
+        ['round', 'raw events/s', 'batch events/s', 'ratio', 'raw steal', 'batch steal'],
+        r.ratioRounds.map((round, i) => [
+          String(i + 1),
+          int(rawEventsPerSec(round.raw)),
+          int(eventsPerSec(round.batch)),
+          ratio(roundRatio(round)),
+          steal(round.rawName),
+          steal(round.batch.name),
+        ]),
+        [true, true, true, true, true, true],
+      ),
+      `ratio of the totals: ${ratio(batchEps / rawEps)} (${int(batchEps)} / ${int(rawEps)} events/s). The target takes the median of the rounds' ratios,`,
+      'which a single round that steal or other load hit on one side only moves less.',
+    );
+  }
+
   if (r.cpu.length > 0) {
-    const pct = (value: number | undefined): string => (value === undefined ? 'n/a' : `${Math.round(value)}%`);
+    const acked = new Map(r.counted.map((phase) => [phase.name, phase.ackedEvents]));
+    const perEvent = (name: string, use: CpuUse): string => {
+      const ackedEvents = acked.get(name);
+      return ackedEvents === undefined ? '-' : int(ingestMicrosPerEvent(use, ackedEvents));
+    };
     out.push(
       '',
       `CPU during each phase, in % of one core (the machine has ${cpus.length} cores: ${cpus.length * 100}% is all of it)`,
       table(
-        ['phase', 'ingest', 'bare server', 'this process (load gen / raw producer)', 'kafka broker', 'redis', 'irq+softirq', 'other', 'all busy', 'steal'],
+        ['phase', 'ingest', 'ingest CPU µs/event', 'bare server', 'this process (load gen / raw producer)', 'kafka broker', 'redis', 'irq+softirq', 'other', 'all busy', 'steal'],
         r.cpu.map(({ name, use }) => [
           name,
-          pct(use.byProcess.get('ingest')),
-          pct(use.byProcess.get('bare')),
-          pct(use.bench),
-          pct(use.byProcess.get('kafka')),
-          pct(use.byProcess.get('redis')),
-          pct(use.irq),
-          pct(othersOf(use)),
-          pct(use.machine),
-          pct(use.steal),
+          percent(use.byProcess.get('ingest')),
+          perEvent(name, use),
+          percent(use.byProcess.get('bare')),
+          percent(use.bench),
+          percent(use.byProcess.get('kafka')),
+          percent(use.byProcess.get('redis')),
+          percent(use.irq),
+          percent(othersOf(use)),
+          percent(use.machine),
+          percent(use.steal),
         ]),
-        [false, true, true, true, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, true, true, true],
       ),
+      "ingest CPU µs/event: ingest's CPU time during the phase divided by the events it acknowledged (phases on ingest only). Other",
+      'processes and steal slow ingest down more than they make it work more, so this moves less than events/s between runs.',
     );
     const noisy = r.cpu.filter(({ use }) => (othersOf(use) ?? 0) + (use.steal ?? 0) > NOISE_LIMIT_PCT);
     if (noisy.length > 0) {
@@ -480,11 +616,8 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     pass === undefined ? `NO DATA${why ? ` (${why})` : ''}` : pass ? 'PASS' : `MISS${why ? ` (${why})` : ''}`,
   ];
   const clean = (p: HttpPhaseResult | undefined): boolean => p !== undefined && p.non2xx + p.errors === 0;
-  const batchEps = r.batch ? (r.batch.ok * r.batch.eventsPerRequest) / r.batch.seconds : Number.NaN;
   const singleRps = r.single ? r.single.ok / r.single.seconds : Number.NaN;
-  const rawEps = r.raw ? r.raw.events / r.raw.seconds : Number.NaN;
   const bareRps = r.bare ? r.bare.ok / r.bare.seconds : Number.NaN;
-  const batchRatio = batchEps / rawEps;
   const rateCheck = (achieved: number, p99: number, errorFree: boolean): [boolean, string] => {
     if (!errorFree) return [false, 'errors'];
     if (achieved < settings.rate * 0.98) return [false, `only ${int(achieved)} req/s reached`];
@@ -492,7 +625,7 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
   };
   const targetRows: string[][] = [
     r.batch
-      ? target(`/v1/batch events/s ≥ ${int(TARGETS.batchEventsPerSec)}`, int(batchEps), clean(r.batch) && batchEps >= TARGETS.batchEventsPerSec, clean(r.batch) ? '' : 'errors')
+      ? target(`/v1/batch events/s ≥ ${int(TARGETS.batchEventsPerSec)}`, int(batchEps), batchClean && batchEps >= TARGETS.batchEventsPerSec, batchClean ? '' : 'errors')
       : target(`/v1/batch events/s ≥ ${int(TARGETS.batchEventsPerSec)}`, '-', undefined, r.batchMissing ? 'no /v1/batch' : 'not run'),
     r.single
       ? target(`/v1/track req/s ≥ ${int(TARGETS.singleReqPerSec)}`, int(singleRps), clean(r.single) && singleRps >= TARGETS.singleReqPerSec, clean(r.single) ? '' : 'errors')
@@ -500,8 +633,12 @@ function printReport(settings: Settings, r: RunResults, brokers: string[]): numb
     r.single && r.bare
       ? ['/v1/track ÷ bare node:http server req/s (no target)', `${ratio(singleRps / bareRps)} (${int(singleRps)} / ${int(bareRps)})`, 'for reading the line above']
       : ['/v1/track ÷ bare node:http server req/s (no target)', '-', 'not run'],
-    r.batch && r.raw
-      ? target(`batch / raw producer events/s ≥ ${TARGETS.ratio}`, `${ratio(batchRatio)} (${int(batchEps)} / ${int(rawEps)})`, clean(r.batch) && r.raw.errors === 0 && batchRatio >= TARGETS.ratio)
+    r.raw && r.ratioRounds.length > 0
+      ? target(
+          `batch / raw producer events/s ≥ ${TARGETS.ratio}`,
+          `${ratio(medianRatio)} (median of ${ratios.length} rounds: ${[...ratios].sort((a, b) => a - b).map(ratio).join(', ')})`,
+          batchClean && r.raw.errors === 0 && medianRatio >= TARGETS.ratio,
+        )
       : target(`batch / raw producer events/s ≥ ${TARGETS.ratio}`, '-', undefined, r.batchMissing ? 'no /v1/batch' : 'not run'),
   ];
   if (r.rate) {

@@ -33,6 +33,8 @@ export interface CpuUse {
   irq: number | undefined;
   /** CPU time taken by the hypervisor for other guests, in % of one core. */
   steal: number | undefined;
+  /** Wall time measured: with it a share of a core converts to CPU seconds. */
+  seconds: number;
 }
 
 function processCpuSeconds(pid: number | undefined): number | undefined {
@@ -109,7 +111,7 @@ export function cpuMeter(pids: () => Record<string, number | undefined>): CpuMet
       for (const [name, value] of after.processes) byProcess.set(name, pct(before.processes.get(name), value));
       const ticks = (field: keyof MachineTicks): number | undefined =>
         before.machine && after.machine ? pct(before.machine[field] / TICKS_PER_SECOND, after.machine[field] / TICKS_PER_SECOND) : undefined;
-      return { byProcess, bench: pct(before.bench, after.bench) ?? 0, machine: ticks('busy'), irq: ticks('irq'), steal: ticks('steal') };
+      return { byProcess, bench: pct(before.bench, after.bench) ?? 0, machine: ticks('busy'), irq: ticks('irq'), steal: ticks('steal'), seconds };
     };
   };
   return {

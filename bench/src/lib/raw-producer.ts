@@ -13,7 +13,6 @@ export interface RawProducerOptions {
   eventsPerSend: number;
   /** Sends in flight at once (each waits for its acknowledgement before the next). */
   concurrency: number;
-  seconds: number;
 }
 
 export interface RawProducerResult {
@@ -24,6 +23,21 @@ export interface RawProducerResult {
   firstError: string | undefined;
   /** Per send (build + encode + send until acknowledged). */
   latency: LatencySummary;
+  /** Every acknowledged send's latency in ms, kept so that runs can be combined with percentiles over all their sends. */
+  sendMs: number[];
+}
+
+/** The baseline producer, connected once so that a warm-up warms the producer the measured runs use. */
+export interface RawProducer {
+  /** Sends as fast as it can for `seconds`. */
+  run(seconds: number): Promise<RawProducerResult>;
+  disconnect(): Promise<void>;
+}
+
+function summary(sendMs: readonly number[]): LatencySummary {
+  const latencies = new Latencies();
+  for (const value of sendMs) latencies.add(value);
+  return latencies.summary();
 }
 
 /**
@@ -31,47 +45,67 @@ export interface RawProducerResult {
  * uses (acks=-1, idempotent, one request in flight per broker, the default
  * partitioner) sending the same Avro single-object encoded RawEvents, keyed by
  * user id, as fast as it can with `concurrency` sends of `eventsPerSend` events in flight.
- * Every send started before the deadline is awaited, so all counted events are acknowledged.
+ * Every send started before a run's deadline is awaited, so all counted events are acknowledged.
  */
-export async function runRawProducer(options: RawProducerOptions): Promise<RawProducerResult> {
+export async function connectRawProducer(options: RawProducerOptions): Promise<RawProducer> {
   const producer = await connectProducer(kafkaClient(options.brokers, 'cjo-bench-raw'));
-  const latencies = new Latencies();
   const runId = randomBytes(6).toString('hex');
   let sequence = 0;
-  let sends = 0;
-  let events = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + options.seconds * 1000;
 
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const sendStarted = performance.now();
-      const receivedAt = Date.now();
-      const messages = [];
-      for (let i = 0; i < options.eventsPerSend; i += 1) {
-        const id = `raw-${runId}-${sequence}`;
-        sequence += 1;
-        const userId = `user-${id}`;
-        messages.push({ key: userId, value: options.encode(rawEventFor(id, userId, options.sourceId, receivedAt)) });
+  const run = async (seconds: number): Promise<RawProducerResult> => {
+    const sendMs: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+
+    const worker = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const sendStarted = performance.now();
+        const receivedAt = Date.now();
+        const messages = [];
+        for (let i = 0; i < options.eventsPerSend; i += 1) {
+          const id = `raw-${runId}-${sequence}`;
+          sequence += 1;
+          const userId = `user-${id}`;
+          messages.push({ key: userId, value: options.encode(rawEventFor(id, userId, options.sourceId, receivedAt)) });
+        }
+        try {
+          await producer.send({ topic: options.topic, acks: -1, timeout: 5000, messages });
+          sendMs.push(performance.now() - sendStarted);
+        } catch (err) {
+          errors += 1;
+          firstError ??= err instanceof Error ? err.message : String(err);
+        }
       }
-      try {
-        await producer.send({ topic: options.topic, acks: -1, timeout: 5000, messages });
-        sends += 1;
-        events += messages.length;
-        latencies.add(performance.now() - sendStarted);
-      } catch (err) {
-        errors += 1;
-        firstError ??= err instanceof Error ? err.message : String(err);
-      }
-    }
+    };
+
+    await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
+    const sends = sendMs.length;
+    return {
+      seconds: (performance.now() - started) / 1000,
+      sends,
+      events: sends * options.eventsPerSend,
+      errors,
+      firstError,
+      latency: summary(sendMs),
+      sendMs,
+    };
   };
 
-  try {
-    await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
-  } finally {
-    await producer.disconnect();
-  }
-  return { seconds: (performance.now() - started) / 1000, sends, events, errors, firstError, latency: latencies.summary() };
+  return { run, disconnect: () => producer.disconnect() };
+}
+
+/** Runs taken together: their sums, and latency percentiles over every send of every run. */
+export function combineRuns(runs: readonly RawProducerResult[]): RawProducerResult {
+  const sendMs = runs.flatMap((run) => run.sendMs);
+  return {
+    seconds: runs.reduce((total, run) => total + run.seconds, 0),
+    sends: sendMs.length,
+    events: runs.reduce((total, run) => total + run.events, 0),
+    errors: runs.reduce((total, run) => total + run.errors, 0),
+    firstError: runs.find((run) => run.firstError !== undefined)?.firstError,
+    latency: summary(sendMs),
+    sendMs,
+  };
 }
