@@ -26,6 +26,7 @@
  *   BENCH_RATE_CONNECTIONS=10   connections of (c) (autocannon's default)
  *   BENCH_SCENARIOS=single,bare,raw,batch,rate,paced   which phases to run
  *   BENCH_CPU_PROF=<dir>        run ingest with --cpu-prof, profile written to <dir> when it stops
+ *   BENCH_NODE_OPTIONS          NODE_OPTIONS of the ingest process only (e.g. --max-semi-space-size=64)
  *   KAFKA_BROKERS, DATABASE_URL, REDIS_URL   (loopback only; defaults as the services)
  */
 import { randomBytes } from 'node:crypto';
@@ -257,6 +258,7 @@ async function main(): Promise<number> {
         REDIS_URL: urls.redisUrl,
         // The benchmark measures capacity, not the limiter: 0 turns rate limiting off.
         RATE_LIMIT_PER_SECOND: '0',
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       },
       nodeArgs: settings.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`],
     });
