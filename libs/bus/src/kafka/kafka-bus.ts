@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { CjoError } from '@cjo/errors';
 import type { Logger } from '@cjo/log';
-import { Kafka, Partitioners, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { keyPartitioner } from '../partition';
 import { type BusMetrics, noBusMetrics } from '../bus-metrics';
 import { withDlqTwins } from '../topic-specs';
 import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from '../types';
@@ -82,7 +83,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: keyPartitioner,
     retry,
   });
   const { onProducerRequest } = options;

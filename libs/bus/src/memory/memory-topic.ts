@@ -1,4 +1,4 @@
-import { keyPartitioner } from '../partition';
+import { partitionForKey } from '../partition';
 import type { OutgoingMessage, TopicSpec } from '../types';
 
 export interface StoredRecord {
@@ -16,7 +16,7 @@ export interface MemoryTopic {
 }
 
 export function createMemoryTopic(spec: TopicSpec): MemoryTopic {
-  return { spec, partitions: Array.from({ length: spec.partitions }, () => []), partitionOf: keyPartitioner(spec.partitions) };
+  return { spec, partitions: Array.from({ length: spec.partitions }, () => []), partitionOf: (key: string) => partitionForKey(key, spec.partitions) };
 }
 
 export function appendRecord(topic: MemoryTopic, message: OutgoingMessage, now: number): void {
