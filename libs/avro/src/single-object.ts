@@ -22,23 +22,47 @@ function preview(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function encodeBody(type: Type, value: unknown): Buffer {
-  // avsc writes without checking; an unchecked wrong value can produce bytes that decode as something else.
-  if (!type.isValid(value)) {
-    // Second pass only on failure: collecting paths costs allocations on the hot path.
-    const problems: string[] = [];
-    type.isValid(value, {
-      errorHook: (path, bad, badType) => {
-        problems.push(`${path.length > 0 ? path.join('.') : '(value)'}: expected ${badType.name ?? JSON.stringify(badType.schema())}, got ${preview(bad)}`);
-      },
-    });
-    throw avroError('avro_encode_failed', `invalid ${type.name ?? type.typeName}: ${problems.join('; ')}`);
-  }
-  try {
-    return type.toBuffer(value);
-  } catch (err) {
-    throw avroError('avro_encode_failed', `cannot encode ${type.name ?? type.typeName}: ${messageOf(err)}`, err);
-  }
+/** avsc writes without checking; an unchecked wrong value can produce bytes that decode as something else. */
+function checkValid(type: Type, value: unknown): void {
+  if (type.isValid(value)) return;
+  // Second pass only on failure: collecting paths costs allocations on the hot path.
+  const problems: string[] = [];
+  type.isValid(value, {
+    errorHook: (path, bad, badType) => {
+      problems.push(`${path.length > 0 ? path.join('.') : '(value)'}: expected ${badType.name ?? JSON.stringify(badType.schema())}, got ${preview(bad)}`);
+    },
+  });
+  throw avroError('avro_encode_failed', `invalid ${type.name ?? type.typeName}: ${problems.join('; ')}`);
+}
+
+const INITIAL_SCRATCH_BYTES = 16 * 1024;
+
+/**
+ * Header and body written into a scratch buffer that starts with the header, then copied once
+ * into a buffer of the exact size (toBuffer followed by a concat copied twice and zero-filled
+ * both). The scratch grows to fit the largest record seen; encoding is synchronous, so one
+ * scratch per writer is never shared by two records at once.
+ */
+function singleObjectWriter(header: Buffer, type: Type): (value: unknown) => Buffer {
+  let scratch = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
+  header.copy(scratch);
+  return (value) => {
+    checkValid(type, value);
+    try {
+      let end = type.encode(value, scratch, HEADER_LENGTH);
+      if (end < 0) {
+        // A negative end is minus the bytes that did not fit.
+        scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
+        header.copy(scratch);
+        end = type.encode(value, scratch, HEADER_LENGTH);
+      }
+      const record = Buffer.allocUnsafe(end);
+      scratch.copy(record, 0, 0, end);
+      return record;
+    } catch (err) {
+      throw avroError('avro_encode_failed', `cannot encode ${type.name ?? type.typeName}: ${messageOf(err)}`, err);
+    }
+  };
 }
 
 function readHeader(buffer: Buffer): bigint {
@@ -53,7 +77,7 @@ function readHeader(buffer: Buffer): bigint {
 
 /** Encodes `value` as an Avro single object written with `type`. Computes the fingerprint each call; codecs precompute it. */
 export function encodeSingleObject(type: Type, value: unknown): Buffer {
-  return Buffer.concat([headerFor(fingerprint(type)), encodeBody(type, value)]);
+  return singleObjectWriter(headerFor(fingerprint(type)), type)(value);
 }
 
 /**
@@ -88,13 +112,11 @@ export interface SingleObjectCodec<T> {
  */
 export function createSingleObjectCodec<T>(registry: SchemaRegistry, type: Type): SingleObjectCodec<T> {
   const fp = registry.register(type);
-  const header = headerFor(fp);
+  const write = singleObjectWriter(headerFor(fp), type);
   return {
     type,
     fingerprint: fp,
-    encode(value) {
-      return Buffer.concat([header, encodeBody(type, value)]);
-    },
+    encode: (value) => write(value),
     decode(buffer) {
       return decodeSingleObject(registry, buffer, type) as T;
     },

@@ -57,6 +57,18 @@ describe('single-object encoding', () => {
     expect(typeof codec.decode(codec.encode(greeting)).sentAt).toBe('number');
   });
 
+  it('encodes records of any size, each into a buffer of its own (a larger one grows the writer’s scratch)', () => {
+    const { type, codec } = setup();
+    const small = codec.encode(greeting);
+    const large = codec.encode({ ...greeting, note: 'é'.repeat(50_000) });
+    const afterLarge = codec.encode(greeting);
+    expect(codec.decode(large)).toEqual({ ...greeting, note: 'é'.repeat(50_000) });
+    expect(large.subarray(10).equals(type.toBuffer({ ...greeting, note: 'é'.repeat(50_000) }))).toBe(true);
+    expect(afterLarge.equals(small)).toBe(true);
+    // Later records do not overwrite earlier ones.
+    expect(codec.decode(small)).toEqual(greeting);
+  });
+
   it('rejects a wrong magic with avro_bad_header', () => {
     const { codec } = setup();
     const encoded = codec.encode(greeting);

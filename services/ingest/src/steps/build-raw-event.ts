@@ -3,7 +3,7 @@ import type { RawEvent } from '@cjo/contract';
 import type { CallFields } from '../call-schemas';
 import type { CallType } from '../calls';
 import { invalidEvent } from '../rejection';
-import type { Call } from './list-calls';
+import type { BatchDefaults, Call } from './list-calls';
 
 /** Where the request came from, for context.ip and context.userAgent. */
 export interface ClientInfo {
@@ -37,10 +37,12 @@ interface ClientTimes {
   sentAt: number | null;
 }
 
-function parseClientTimes(fields: CallFields, where: string | null): StepResult<ClientTimes> {
+type ClientTimeTexts = { [field in keyof ClientTimes]: string | null | undefined };
+
+function parseClientTimes(texts: ClientTimeTexts, where: string | null): StepResult<ClientTimes> {
   const times: ClientTimes = { timestamp: null, originalTimestamp: null, sentAt: null };
   for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
-    const text = fields[field];
+    const text = texts[field];
     if (text === undefined || text === null) continue;
     const ms = Date.parse(text);
     if (Number.isNaN(ms)) return invalidEvent(where, `${field} is not an ISO-8601 date: ${JSON.stringify(text)}`);
@@ -62,9 +64,18 @@ export function eventTimes(times: ClientTimes, receivedAt: number): { timestamp:
   return { timestamp: times.timestamp ?? times.originalTimestamp ?? receivedAt, originalTimestamp: times.originalTimestamp };
 }
 
-/** Fills context.ip and context.userAgent from the request, never replacing what the SDK sent. */
-export function enrichContext(context: JsonObject, client: ClientInfo | undefined): JsonObject {
-  const enriched = { ...context };
+/** A batch default under the call's own value, key by key; no copy when there is no default. */
+function merged(outer: JsonObject | null | undefined, inner: JsonObject | null | undefined): JsonObject {
+  if (outer == null) return inner ?? {};
+  return { ...outer, ...(inner ?? {}) };
+}
+
+/**
+ * The stored context: the batch's context under the call's own, then context.ip and
+ * context.userAgent from the request where the SDK sent none (never replacing what it sent).
+ */
+export function eventContext(outer: JsonObject | null | undefined, inner: JsonObject | null | undefined, client: ClientInfo | undefined): JsonObject {
+  const enriched = { ...(outer ?? {}), ...(inner ?? {}) };
   if (enriched.ip == null && client?.ip !== undefined) enriched.ip = client.ip;
   if (enriched.userAgent == null && client?.userAgent !== undefined) enriched.userAgent = client.userAgent;
   return enriched;
@@ -113,11 +124,15 @@ function checkTypeRules(type: CallType, fields: CallFields, where: string | null
 
 export function buildRawEvent(call: Call, context: BuildContext): StepResult<KeyedRawEvent> {
   const { type, fields, where } = call;
+  const defaults: BatchDefaults = call.defaults ?? {};
   const rules = checkTypeRules(type, fields, where);
   if (rules.type !== 'ok') return rules;
   const identity = identityOf(type, fields, where);
   if (identity.type !== 'ok') return identity;
-  const times = parseClientTimes(fields, where);
+  const times = parseClientTimes(
+    { timestamp: fields.timestamp, originalTimestamp: fields.originalTimestamp, sentAt: fields.sentAt ?? defaults.sentAt },
+    where,
+  );
   if (times.type !== 'ok') return times;
 
   const messageId = nonEmpty(fields.messageId);
@@ -136,8 +151,8 @@ export function buildRawEvent(call: Call, context: BuildContext): StepResult<Key
       groupId: type === 'group' ? nonEmpty(fields.groupId) : null,
       propertiesJson: JSON.stringify(propertiesOf(type, fields)),
       traitsJson: JSON.stringify(fields.traits ?? {}),
-      contextJson: JSON.stringify(enrichContext(fields.context ?? {}, context.client)),
-      integrationsJson: JSON.stringify(fields.integrations ?? {}),
+      contextJson: JSON.stringify(eventContext(defaults.context, fields.context, context.client)),
+      integrationsJson: JSON.stringify(merged(defaults.integrations, fields.integrations)),
       ...eventTimes(times.value, context.receivedAt),
       sentAt: times.value.sentAt,
       receivedAt: context.receivedAt,

@@ -15,7 +15,7 @@ function jsonBytes(value: unknown): number {
 export function checkSizes(calls: Call[], bodyBytes: number | undefined): StepResult<Call[]> {
   if (bodyBytes !== undefined && bodyBytes <= MAX_EVENT_BYTES) return ok(calls);
   for (const call of calls) {
-    const sizeBytes = call.where === null && bodyBytes !== undefined ? bodyBytes : jsonBytes(call.sent);
+    const sizeBytes = call.where === null && bodyBytes !== undefined ? bodyBytes : jsonBytes(call.fields);
     if (sizeBytes > MAX_EVENT_BYTES) {
       return reject(
         400,

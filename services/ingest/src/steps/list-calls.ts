@@ -10,40 +10,37 @@ export type IngestPayload = (
   bodyBytes?: number;
 };
 
-/** One call of a request, with the batch's defaults applied. */
-export interface Call {
-  type: CallType;
-  fields: CallFields;
-  /** How messages name the call: "event 3" inside a batch (0-based, as in the array), null alone. */
-  where: string | null;
-  /** The call as the client sent it (a batch item before the batch's defaults), for its size. */
-  sent: object;
-}
-
 type JsonObject = Record<string, unknown>;
 
-/** Segment merges the batch's context and integrations into each call, the call's own keys winning. */
-function merged(outer: JsonObject | null | undefined, inner: JsonObject | null | undefined): JsonObject | undefined {
-  if (outer == null) return inner ?? undefined;
-  return { ...outer, ...(inner ?? {}) };
+/**
+ * What a batch says for all its calls: Segment merges its context and integrations into each call
+ * (the call's own keys winning) and uses its sentAt where a call has none.
+ */
+export interface BatchDefaults {
+  context?: JsonObject | null;
+  integrations?: JsonObject | null;
+  sentAt?: string | null;
+}
+
+/** One call of a request. */
+export interface Call {
+  type: CallType;
+  /** The call as the client sent it (a batch item before the batch's defaults, which is what its size counts). */
+  fields: CallFields;
+  /** The batch's defaults, applied when the event is built; null for a single call. */
+  defaults: BatchDefaults | null;
+  /** How messages name the call: "event 3" inside a batch (0-based, as in the array), null alone. */
+  where: string | null;
 }
 
 export function listCalls(payload: IngestPayload): Call[] {
   if (payload.kind === 'single') {
-    return [{ type: payload.type, fields: payload.body, where: null, sent: payload.body }];
+    return [{ type: payload.type, fields: payload.body, defaults: null, where: null }];
   }
   const { batch, context, integrations, sentAt } = payload.body;
-  return batch.map((item, index) => ({
-    type: item.type,
-    fields: {
-      ...item,
-      context: merged(context, item.context),
-      integrations: merged(integrations, item.integrations),
-      sentAt: item.sentAt ?? sentAt,
-    },
-    where: `event ${index}`,
-    sent: item,
-  }));
+  // One object for every call: copying each item with the defaults applied cost more than the rest of listing.
+  const defaults: BatchDefaults = { context, integrations, sentAt };
+  return batch.map((item, index) => ({ type: item.type, fields: item, defaults, where: `event ${index}` }));
 }
 
 /** The write key a client put in the body, when it sent one. */

@@ -1,13 +1,13 @@
 import type { CallFields } from '../../src/call-schemas';
 import type { CallType } from '../../src/calls';
-import { buildRawEvent, buildRawEvents, enrichContext, eventTimes, type BuildContext } from '../../src/steps/build-raw-event';
+import { buildRawEvent, buildRawEvents, eventContext, eventTimes, type BuildContext } from '../../src/steps/build-raw-event';
 import type { Call } from '../../src/steps/list-calls';
 
 const receivedAt = Date.parse('2024-05-01T12:00:10.000Z');
 const context: BuildContext = { sourceId: 'source-1', receivedAt, newMessageId: () => 'generated-id' };
 
 function single(fields: CallFields, type: CallType = 'track'): Call {
-  return { type, fields, where: null, sent: fields };
+  return { type, fields, defaults: null, where: null };
 }
 
 function errorOf(result: ReturnType<typeof buildRawEvent>): { code: string; message: string } | null {
@@ -110,7 +110,7 @@ describe('buildRawEvent', () => {
     ['an identify call without ids', 'identify', { traits: { a: 1 } }, 'either userId or anonymousId is required'],
     ['a body whose type is not the endpoint', 'track', { type: 'identify', userId: 'u', event: 'e' }, 'the body says type "identify" but this endpoint takes track calls'],
   ])('refuses %s, naming the batch item', (_label, type, fields, message) => {
-    const call: Call = { type, fields, where: 'event 4', sent: fields };
+    const call: Call = { type, fields, defaults: null, where: 'event 4' };
     expect(errorOf(buildRawEvent(call, context))).toEqual({ code: 'invalid_event', message: `event 4: ${message}` });
   });
 
@@ -132,11 +132,34 @@ describe('buildRawEvent', () => {
   });
 });
 
+describe('buildRawEvent with batch defaults', () => {
+  it('applies the batch’s context, integrations and sentAt, the call’s own values winning', () => {
+    const defaults = { context: { locale: 'en', library: { name: 'sdk' } }, integrations: { All: true, Mixpanel: false }, sentAt: '2024-05-01T12:00:05.000Z' };
+    const build = (fields: CallFields) => {
+      const result = buildRawEvent({ type: 'track', fields, defaults, where: 'event 0' }, context);
+      if (result.type !== 'ok') throw new Error('expected an event');
+      const { contextJson, integrationsJson, timestamp, sentAt } = result.value.event;
+      return { context: JSON.parse(contextJson), integrations: JSON.parse(integrationsJson), timestamp, sentAt };
+    };
+    // The batch's sentAt corrects the clock: the event happened 5 s before the server received it.
+    expect(build({ userId: 'u', event: 'a', context: { locale: 'fr' }, timestamp: '2024-05-01T12:00:00.000Z' })).toEqual({
+      context: { locale: 'fr', library: { name: 'sdk' } },
+      integrations: { All: true, Mixpanel: false },
+      timestamp: receivedAt - 5_000,
+      sentAt: Date.parse(defaults.sentAt),
+    });
+    expect(build({ userId: 'u', event: 'a', integrations: { All: false }, sentAt: '2024-05-01T12:00:01.000Z', timestamp: '2024-05-01T12:00:00.000Z' })).toMatchObject({
+      integrations: { All: false, Mixpanel: false },
+      timestamp: receivedAt - 1_000,
+    });
+  });
+});
+
 describe('buildRawEvents', () => {
   it('is all or nothing: the first invalid call refuses the request', () => {
     const calls: Call[] = [
-      { type: 'track', fields: { userId: 'u', event: 'a' }, where: 'event 0', sent: {} },
-      { type: 'track', fields: { userId: 'u' }, where: 'event 1', sent: {} },
+      { type: 'track', fields: { userId: 'u', event: 'a' }, defaults: null, where: 'event 0' },
+      { type: 'track', fields: { userId: 'u' }, defaults: null, where: 'event 1' },
     ];
     expect(buildRawEvents(calls, context)).toMatchObject({ type: 'dlq', error: { message: 'event 1: a track call needs an event name' } });
     expect(buildRawEvents(calls.slice(0, 1), context)).toMatchObject({ type: 'ok', value: [{ key: 'u' }] });
@@ -162,11 +185,18 @@ describe('eventTimes', () => {
   });
 });
 
-describe('enrichContext', () => {
+describe('eventContext', () => {
   it('fills null values and leaves the rest alone', () => {
-    expect(enrichContext({ ip: null, locale: 'fr' }, { ip: '192.0.2.1', userAgent: undefined })).toEqual({
+    expect(eventContext(undefined, { ip: null, locale: 'fr' }, { ip: '192.0.2.1', userAgent: undefined })).toEqual({
       ip: '192.0.2.1',
       locale: 'fr',
     });
+  });
+
+  it('puts the batch’s context under the call’s, key by key, and never changes either', () => {
+    const outer = { locale: 'en', library: { name: 'sdk' } };
+    const inner = { locale: 'fr' };
+    expect(eventContext(outer, inner, { ip: '192.0.2.1', userAgent: 'ua' })).toEqual({ locale: 'fr', library: { name: 'sdk' }, ip: '192.0.2.1', userAgent: 'ua' });
+    expect([outer, inner]).toEqual([{ locale: 'en', library: { name: 'sdk' } }, { locale: 'fr' }]);
   });
 });

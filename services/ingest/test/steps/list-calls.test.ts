@@ -5,26 +5,20 @@ describe('listCalls', () => {
   it('turns a single call into one call of the endpoint’s type', () => {
     const calls = listCalls({ kind: 'single', type: 'identify', body: { userId: 'u', traits: { a: 'é' } } });
     expect(calls).toEqual([
-      { type: 'identify', fields: { userId: 'u', traits: { a: 'é' } }, where: null, sent: { userId: 'u', traits: { a: 'é' } } },
+      { type: 'identify', fields: { userId: 'u', traits: { a: 'é' } }, defaults: null, where: null },
     ]);
   });
 
-  it('applies the batch’s context, integrations and sentAt to each call, the call’s own values winning', () => {
-    const calls = listCalls({
-      kind: 'batch',
-      body: {
-        batch: [
-          { type: 'track', userId: 'u', event: 'a', context: { locale: 'fr' } },
-          { type: 'page', anonymousId: 'x', sentAt: '2024-01-01T00:00:00Z', integrations: { All: false } },
-        ],
-        context: { locale: 'en', library: { name: 'sdk' } },
-        integrations: { All: true, Mixpanel: false },
-        sentAt: '2024-05-01T00:00:00Z',
-      },
-    });
-    expect(calls.map((call) => [call.type, call.where, call.fields.context, call.fields.integrations, call.fields.sentAt])).toEqual([
-      ['track', 'event 0', { locale: 'fr', library: { name: 'sdk' } }, { All: true, Mixpanel: false }, '2024-05-01T00:00:00Z'],
-      ['page', 'event 1', { locale: 'en', library: { name: 'sdk' } }, { All: false, Mixpanel: false }, '2024-01-01T00:00:00Z'],
+  it('keeps each batch item as sent, with the batch’s context, integrations and sentAt as its defaults', () => {
+    const batch = [
+      { type: 'track' as const, userId: 'u', event: 'a', context: { locale: 'fr' } },
+      { type: 'page' as const, anonymousId: 'x', sentAt: '2024-01-01T00:00:00Z', integrations: { All: false } },
+    ];
+    const defaults = { context: { locale: 'en', library: { name: 'sdk' } }, integrations: { All: true, Mixpanel: false }, sentAt: '2024-05-01T00:00:00Z' };
+    const calls = listCalls({ kind: 'batch', body: { batch, ...defaults } });
+    expect(calls).toEqual([
+      { type: 'track', fields: batch[0], defaults, where: 'event 0' },
+      { type: 'page', fields: batch[1], defaults, where: 'event 1' },
     ]);
   });
 
