@@ -16,6 +16,13 @@ const TRACKING_CORS: FastifyCorsOptions = {
   maxAge: PREFLIGHT_MAX_AGE_SECONDS,
 };
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Read by @fastify/cors: the route's own CORS options, over the plugin's. */
+    cors?: FastifyCorsOptions | false;
+  }
+}
+
 /**
  * The tracking endpoints in an encapsulated plugin, so that their CORS headers and body parsers
  * do not leak onto the admin routes, or onto other services' routes when the embedded mode mounts
@@ -24,12 +31,18 @@ const TRACKING_CORS: FastifyCorsOptions = {
 export function trackingApi(deps: TrackingRouteDeps) {
   return async (scope: FastifyInstance): Promise<void> => {
     const tracking = new Set<string>(TRACKING_PATHS);
-    // @fastify/cors answers preflights on a catch-all OPTIONS route, which is global to the app:
-    // only the tracking paths get an answer, not the admin API or other services' routes.
-    await scope.register(cors, {
-      delegator: (request, callback) =>
-        callback(null, tracking.has(request.url.split('?')[0] ?? '') ? TRACKING_CORS : { origin: false }),
+    // The plugin's own options turn CORS off and each tracking route turns it on in its config: static
+    // options, where a delegator choosing by path had the plugin rebuild them on every request. The
+    // plugin answers preflights on a catch-all OPTIONS route, global to the app (and without the
+    // config): the tracking paths get OPTIONS routes of their own, so only they answer.
+    scope.addHook('onRoute', (route) => {
+      if (tracking.has(route.url)) route.config = { ...route.config, cors: TRACKING_CORS };
     });
+    await scope.register(cors, { origin: false });
+    for (const path of TRACKING_PATHS) {
+      // The plugin's hook answers every preflight (204, or 400 without Origin) before this runs.
+      scope.options(path, { schema: { hide: true } }, (_request, reply) => reply.callNotFound());
+    }
     installBodyParsers(scope, MAX_REQUEST_BYTES);
     // Bodies refused before the handler runs (unreadable, too large, wrong type) still count.
     scope.addHook('onError', async (_request, _reply, error) => {
