@@ -87,14 +87,13 @@ export function checkComparison(
  * and what it compares must hold dates (when its types are known).
  */
 export function checkRelativeComparison(
+  op: RelativeOperator,
   node: Record<string, unknown>,
   path: string,
   subject: string,
   knownTypes: readonly ValueType[] | undefined,
   problems: Problems,
 ): { op: RelativeOperator; durationMs: number } | null {
-  const op = node.op;
-  if (!isRelativeOperator(op)) return null;
   const durationMs = typeof node.value === 'string' ? parseDuration(node.value) : null;
   if (durationMs === null) {
     problems.push(`${path}.value: "${op}" needs a duration such as "90s", "15m", "12h", "7d" or "2w"`);

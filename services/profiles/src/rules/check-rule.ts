@@ -4,7 +4,7 @@ import type { KeyedAggregate } from '../model/profile';
 import { asObject, checkComparison, checkKeys, checkRelativeComparison, nonEmptyString, type Problems } from './check-comparison';
 import { checkEventName, checkFilters, checkTraitName, checkWindow } from './check-filters';
 import type { CompiledRule, DateSubject, PathTest, Test } from './compiled-rule';
-import { isRelativeOperator } from './relative-dates';
+import { isRelativeOperator, type RelativeOperator } from './relative-dates';
 import type { RuleCatalog } from './rule-catalog';
 import { hintFor } from './suggest';
 
@@ -110,7 +110,8 @@ function checkTrait(node: Record<string, unknown>, path: string, walk: Walk): Co
   walk.conditions += 1;
   const trait = checkTraitName(node.trait, `${path}.trait`, 'profile', walk.catalog, walk.problems);
   if (trait === null) return null;
-  if (isRelativeOperator(node.op)) return relativeDate(node, path, `trait "${trait.name}"`, trait.types, { trait: trait.name }, walk);
+  const { op: relative } = node;
+  if (isRelativeOperator(relative)) return relativeDate(relative, node, path, `trait "${trait.name}"`, trait.types, { trait: trait.name }, walk);
   const op = checkComparison(node, path, `trait "${trait.name}"`, trait.types, walk.problems);
   return op === null ? null : { kind: 'trait', path: trait.name, ...testOf(op, node.value) };
 }
@@ -130,18 +131,20 @@ function checkComputedTrait(node: Record<string, unknown>, path: string, walk: W
   }
   const subject = `computed trait "${name}"`;
   const types = ref.valueTypes ?? undefined;
-  if (isRelativeOperator(node.op)) {
-    const compiled = relativeDate(node, path, subject, types, { aggregateId: ref.aggregateId }, walk);
-    if (compiled !== null) walk.aggregates.set(ref.aggregateId, ref.spec);
-    return compiled;
+  const { op: relative } = node;
+  let compiled: CompiledRule | null;
+  if (isRelativeOperator(relative)) {
+    compiled = relativeDate(relative, node, path, subject, types, { aggregateId: ref.aggregateId }, walk);
+  } else {
+    const op = checkComparison(node, path, subject, types, walk.problems);
+    compiled = op === null ? null : { kind: 'aggregate', aggregateId: ref.aggregateId, tests: [testOf(op, node.value)] };
   }
-  const op = checkComparison(node, path, subject, types, walk.problems);
-  if (op === null) return null;
-  walk.aggregates.set(ref.aggregateId, ref.spec);
-  return { kind: 'aggregate', aggregateId: ref.aggregateId, tests: [testOf(op, node.value)] };
+  if (compiled !== null) walk.aggregates.set(ref.aggregateId, ref.spec);
+  return compiled;
 }
 
 function relativeDate(
+  op: RelativeOperator,
   node: Record<string, unknown>,
   path: string,
   subject: string,
@@ -149,7 +152,7 @@ function relativeDate(
   dateSubject: DateSubject,
   walk: Walk,
 ): CompiledRule | null {
-  const checked = checkRelativeComparison(node, path, subject, types, walk.problems);
+  const checked = checkRelativeComparison(op, node, path, subject, types, walk.problems);
   return checked === null ? null : { kind: 'relativeDate', subject: dateSubject, ...checked };
 }
 

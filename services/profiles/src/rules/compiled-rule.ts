@@ -1,6 +1,6 @@
 import { valueAtPath, type JsonObject } from '../model/json-values';
 import { compare, type Operator } from './operators';
-import { compareRelative, nextRelativeChange, type RelativeOperator } from './relative-dates';
+import { compareRelative, earliest, nextRelativeChange, type RelativeOperator } from './relative-dates';
 
 export interface Test {
   op: Operator;
@@ -88,12 +88,6 @@ export function nextTimedChange(rule: CompiledRule, context: EvaluationContext):
     default:
       return null;
   }
-}
-
-export function earliest(instants: ReadonlyArray<number | null>): number | null {
-  let first: number | null = null;
-  for (const instant of instants) if (instant !== null && (first === null || instant < first)) first = instant;
-  return first;
 }
 
 /** What a rule reads: a change elsewhere cannot change its outcome, so it is not evaluated again. */

@@ -51,9 +51,12 @@ function flipInstants(op: RelativeOperator, at: number, durationMs: number): num
 /** The first instant after `now` at which the condition's outcome changes for this value; null: never. */
 export function nextRelativeChange(op: RelativeOperator, actual: unknown, durationMs: number, now: number): number | null {
   if (!isDateString(actual)) return null;
-  let next: number | null = null;
-  for (const instant of flipInstants(op, Date.parse(actual), durationMs)) {
-    if (instant > now && (next === null || instant < next)) next = instant;
-  }
-  return next;
+  return earliest(flipInstants(op, Date.parse(actual), durationMs).map((instant) => (instant > now ? instant : null)));
+}
+
+/** The earliest of these instants; null when there is none. */
+export function earliest(instants: ReadonlyArray<number | null>): number | null {
+  let first: number | null = null;
+  for (const instant of instants) if (instant !== null && (first === null || instant < first)) first = instant;
+  return first;
 }
