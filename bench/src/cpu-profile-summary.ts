@@ -3,7 +3,11 @@
  * workspace folder, the same with Node's internals charged to the package
  * that called them, and the functions with the most self time.
  *
- *   pnpm exec tsx bench/src/cpu-profile-summary.ts <file.cpuprofile> [top=30]
+ *   pnpm exec tsx bench/src/cpu-profile-summary.ts <file.cpuprofile>... [--top=30] [--last=<seconds>]
+ *
+ * node --cpu-prof writes one file per thread (tsx's loader runs in a worker), so a
+ * glob often names several: each is summarised on its own. --last=<seconds> keeps the
+ * profile's final seconds only, leaving out start-up and warm-up.
  */
 import { readFileSync } from 'node:fs';
 
@@ -40,17 +44,23 @@ function shortUrl(url: string): string {
   return url.replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*?\/((?:libs|services|bench|deploy)\/)/, '$1');
 }
 
-function main(): void {
-  const [file, topText] = process.argv.slice(2);
-  if (file === undefined) {
-    process.stderr.write('usage: tsx bench/src/cpu-profile-summary.ts <file.cpuprofile> [top]\n');
-    process.exit(2);
-  }
-  const top = Number(topText ?? 30);
+/** Self time per node, over the last `lastSeconds` of the profile only when given (skips start-up and warm-up). */
+function selfTimes(profile: Profile, lastSeconds: number | undefined): Map<number, number> {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const delta of profile.timeDeltas) offsets.push((at += delta));
+  const from = lastSeconds === undefined ? -Infinity : at - lastSeconds * 1e6;
+  const selfTime = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    if ((offsets[i] ?? 0) >= from) selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return selfTime;
+}
+
+function summarise(file: string, top: number, lastSeconds: number | undefined): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const selfTime = selfTimes(profile, lastSeconds);
   const total = [...selfTime.values()].reduce((a, b) => a + b, 0);
 
   const parents = new Map<number, number>();
@@ -95,6 +105,19 @@ function main(): void {
       `self time charged to the nearest package frame (Node internals and native code count for their caller)\n${list(byOwner)}\n\n` +
       `self time by function\n${list(byFunction)}\n`,
   );
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const top = Number(option('top') ?? 30);
+  const last = option('last') === undefined ? undefined : Number(option('last'));
+  const files = args.filter((arg) => !arg.startsWith('--'));
+  if (files.length === 0 || !Number.isInteger(top) || top < 1 || (last !== undefined && !(last > 0))) {
+    process.stderr.write('usage: tsx bench/src/cpu-profile-summary.ts <file.cpuprofile>... [--top=30] [--last=<seconds>]\n');
+    process.exit(2);
+  }
+  for (const file of files) summarise(file, top, last);
 }
 
 main();

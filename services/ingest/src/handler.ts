@@ -1,3 +1,4 @@
+import type { Confirmations } from './confirmations';
 import type { DedupeStore } from './dedupe-store';
 import type { RateLimiter } from './rate-limiter';
 import { rejectionReply, type IngestReply } from './reply';
@@ -12,7 +13,8 @@ import { publishOnce } from './steps/publish-once';
 export interface IngestHandlerDeps {
   lookupSource: SourceLookup;
   rateLimiter: RateLimiter;
-  dedupe: DedupeStore;
+  dedupe: Pick<DedupeStore, 'claim' | 'release'>;
+  confirmations: Pick<Confirmations, 'confirm'>;
   /** Publishes all events in one bus call; resolves once the bus acknowledged them. */
   publish: (events: KeyedRawEvent[]) => Promise<void>;
   now: () => number;
@@ -64,7 +66,7 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
 
   const stored = await publishOnce(deps, source.value, built.value);
   if (stored.type !== 'ok') return rejectionReply(stored, events);
-  const { published, deduplicated, inFlight, unconfirmed } = stored.value;
+  const { published, deduplicated, inFlight } = stored.value;
   if (inFlight.length > 0) {
     const inFlightRejection = new Rejection(
       503,
@@ -73,11 +75,10 @@ export async function handleIngest(deps: IngestHandlerDeps, request: IngestReque
         'another request; send the request again: events already stored are not stored twice',
       IN_FLIGHT_RETRY_AFTER_SECONDS,
     );
-    return { ...rejectionReply({ type: 'dlq', error: inFlightRejection }, events, published), warnings: unconfirmed };
+    return rejectionReply({ type: 'dlq', error: inFlightRejection }, events, published);
   }
   return {
     statusCode: 200,
     tally: { types: countByType(calls), published, deduplicated },
-    warnings: unconfirmed,
   };
 }

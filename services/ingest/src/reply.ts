@@ -13,8 +13,6 @@ export interface Tally {
 export interface AcceptedReply {
   statusCode: 200;
   tally: Tally;
-  /** Problems that did not fail the request but should be logged. */
-  warnings: CjoError[];
 }
 
 export interface RejectedReply {
@@ -28,7 +26,6 @@ export interface RejectedReply {
   retryAfterSeconds?: number;
   /** For the log only: its message may name hosts or SQL. */
   cause?: CjoError;
-  warnings?: CjoError[];
 }
 
 export type IngestReply = AcceptedReply | RejectedReply;

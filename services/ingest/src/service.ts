@@ -5,6 +5,7 @@ import { metricsRegistryOf } from '@cjo/http';
 import type { ServiceModule } from '@cjo/lifecycle';
 import type { ServiceDeps } from '@cjo/runtime';
 import type { IngestConfig } from './config';
+import { backgroundConfirmations } from './confirmations';
 import { kvDedupeStore } from './dedupe-store';
 import type { IngestHandlerDeps } from './handler';
 import { compileTrustedProxies } from './http/client-info';
@@ -44,10 +45,15 @@ export function createIngestService(deps: IngestServiceDeps): ServiceModule {
     localTtlMs: config.SOURCE_LOCAL_CACHE_TTL_MS,
   });
   const codec = deps.contract.codec('rawEvents');
+  const dedupe = kvDedupeStore(deps.kv, { pendingTtlMs: config.DEDUPE_PENDING_TTL_MS, doneTtlMs: config.DEDUPE_WINDOW_MS });
+  const confirmations = backgroundConfirmations(dedupe, (err, messageIds) =>
+    logger.warn({ err, messageIds }, 'dedupe markers not written: a resend after the claims expire would publish again'),
+  );
   const handler: IngestHandlerDeps = {
     lookupSource: sources.lookup,
     rateLimiter: createRateLimiter(deps.kv, { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }, now),
-    dedupe: kvDedupeStore(deps.kv, { pendingTtlMs: config.DEDUPE_PENDING_TTL_MS, doneTtlMs: config.DEDUPE_WINDOW_MS }),
+    dedupe,
+    confirmations,
     // One bus call per request, whatever the number of events.
     publish: (events: KeyedRawEvent[]) =>
       publishRecords(deps.bus, codec, events.map(({ key, event }) => ({ key, value: event }))),
@@ -67,8 +73,10 @@ export function createIngestService(deps: IngestServiceDeps): ServiceModule {
       });
       await app.register(trackingApi({ handler, metrics: createIngestMetrics(metricsRegistryOf(app)), trust }));
     },
-    // Ingest only answers HTTP: there is no consumer to start, and the app that mounts the routes closes them.
+    // Ingest only answers HTTP: there is no consumer to start, and the app that mounts the routes
+    // closes them. It is stopped after the HTTP server closed and before Redis is: the last
+    // requests' done markers are written first.
     async start() {},
-    async stop() {},
+    stop: () => confirmations.settle(),
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRedisKv } from '@cjo/kv';
+import { createMemoryKv, createRedisKv, type Kv } from '@cjo/kv';
 import { describeWithInfra, waitFor } from '@cjo/testkit';
 import { dedupeKey, kvDedupeStore } from '../src/dedupe-store';
 import { basicAuth, startIngest, type IngestHarness } from './support/ingest-harness';
@@ -153,6 +153,41 @@ describeWithInfra(['postgres', 'redis'], 'ingest never loses nor duplicates an a
       }
       expect(messageIds()).toEqual(['failed-1']);
     });
+  });
+});
+
+describeWithInfra(['postgres'], 'ingest stopping', () => {
+  it('answers before the done marker is written, and writes it before it stops', async () => {
+    const memory = createMemoryKv();
+    const steps: string[] = [];
+    let releaseMarker = () => {};
+    const markerHeld = new Promise<void>((resolve) => (releaseMarker = resolve));
+    // A Kv whose marker writes answer late, as a slow Redis would.
+    const slowMarkers: Kv = {
+      ...memory,
+      async setMany(entries, options) {
+        const written = await memory.setMany(entries, options);
+        await markerHeld;
+        steps.push('marker written');
+        return written;
+      },
+      async close() {
+        steps.push('kv closed');
+        await memory.close();
+      },
+    };
+    const ingest = await startIngest({ kv: slowMarkers });
+    const { writeKey } = await ingest.createSource('stopping');
+    const answered = await ingest.post('/v1/track', { userId: 'u', event: 'e', messageId: 'last-1' }, basicAuth(writeKey));
+    expect(answered.statusCode).toBe(200);
+    expect(steps).toEqual([]);
+
+    const disposed = ingest.dispose();
+    await sleep(50);
+    expect(steps).toEqual([]);
+    releaseMarker();
+    await disposed;
+    expect(steps).toEqual(['marker written', 'kv closed']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { CjoError } from '@cjo/errors';
 import { createMemoryKv } from '@cjo/kv';
+import { backgroundConfirmations } from '../src/confirmations';
 import { kvDedupeStore } from '../src/dedupe-store';
 import { handleIngest, type IngestHandlerDeps, type IngestRequest } from '../src/handler';
 import type { KeyedRawEvent } from '../src/steps/build-raw-event';
@@ -21,14 +22,17 @@ function request(overrides: Partial<IngestRequest> = {}): IngestRequest {
 
 describe('handleIngest', () => {
   let publishedBatches: KeyedRawEvent[][];
+  let confirmFailures: CjoError[];
 
   function deps(overrides: Partial<IngestHandlerDeps> = {}): IngestHandlerDeps {
     const kv = createMemoryKv();
     let ids = 0;
+    const dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
     return {
       lookupSource: enabled,
       rateLimiter: createRateLimiter(kv, { perSecond: 0, burst: 1 }, () => 1_000),
-      dedupe: kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 }),
+      dedupe,
+      confirmations: backgroundConfirmations(dedupe, (err) => confirmFailures.push(err)),
       publish: async (events) => {
         publishedBatches.push(events);
       },
@@ -40,11 +44,14 @@ describe('handleIngest', () => {
 
   beforeEach(() => {
     publishedBatches = [];
+    confirmFailures = [];
   });
+
+  afterEach(() => expect(confirmFailures).toEqual([]));
 
   it('answers 200 once the event is published', async () => {
     const reply = await handleIngest(deps(), request());
-    expect(reply).toEqual({ statusCode: 200, tally: { types: { track: 1 }, published: 1, deduplicated: 0 }, warnings: [] });
+    expect(reply).toEqual({ statusCode: 200, tally: { types: { track: 1 }, published: 1, deduplicated: 0 } });
     expect(publishedBatches).toHaveLength(1);
     expect(publishedBatches[0]?.[0]?.event).toMatchObject({ messageId: 'm-1', contextJson: '{"ip":"198.51.100.7","userAgent":"test-agent"}' });
   });

@@ -51,7 +51,6 @@ const common = {
 /** The one place where a reply becomes metrics, log lines and the HTTP answer. */
 function actOn(request: FastifyRequest, reply: FastifyReply, result: IngestReply, deps: TrackingRouteDeps) {
   const { metrics } = deps;
-  for (const warning of result.warnings ?? []) request.log.warn({ err: warning }, 'dedupe marker not confirmed');
   if ('tally' in result) {
     for (const type of CALL_TYPES) {
       const events = result.tally.types[type];

@@ -1,10 +1,12 @@
 import { attempt, fromError, ok, type StepResult } from '@cjo/bus';
-import { toCjoError, type CjoError } from '@cjo/errors';
+import type { Confirmations } from '../confirmations';
 import type { ClaimState, DedupeStore } from '../dedupe-store';
 import type { KeyedRawEvent } from './build-raw-event';
 
 export interface PublishOnceDeps {
-  dedupe: DedupeStore;
+  dedupe: Pick<DedupeStore, 'claim' | 'release'>;
+  /** Writes the "done" markers without holding up the answer. */
+  confirmations: Pick<Confirmations, 'confirm'>;
   /** A fresh token per request, marking its claims as its own. */
   newId: () => string;
   /** One bus.publish call for all events; resolves once the bus acknowledged every one. */
@@ -17,8 +19,6 @@ export interface PublishOutcome {
   deduplicated: number;
   /** messageIds another request is publishing right now: the client must send them again. */
   inFlight: string[];
-  /** Markers that could not be set to done: a resend after the claim expires would publish again. */
-  unconfirmed: CjoError[];
 }
 
 /** The first event of each messageId, and how many repeats followed it inside the request. */
@@ -34,9 +34,10 @@ export function firstOccurrences(events: KeyedRawEvent[]): { unique: KeyedRawEve
 
 /**
  * Publishes each event whose messageId this source has not published within the window, exactly
- * once: claim ("pending", short TTL), publish, confirm ("done", the window). A failed publish
- * releases the claims, so the client's retry publishes; a crash leaves claims that expire. The
- * Kv is asked twice per request (claim, confirm), whatever the number of events.
+ * once: claim ("pending", short TTL), publish, confirm ("done", the window; started here, finished
+ * after the answer). A failed publish releases the claims, so the client's retry publishes; a
+ * crash leaves claims that expire. The Kv is asked twice per request (claim, confirm), whatever
+ * the number of events.
  */
 export async function publishOnce(
   deps: PublishOnceDeps,
@@ -66,9 +67,6 @@ export async function publishOnce(
       return fromError(err);
     }
   }
-  const unconfirmed: CjoError[] = [];
-  if (claimed.length > 0) {
-    await dedupe.confirm(sourceId, claimed).catch((err: unknown) => unconfirmed.push(toCjoError(err, 'dedupe_confirm_failed')));
-  }
-  return ok({ published: toPublish.length, deduplicated: repeats + done, inFlight, unconfirmed });
+  if (claimed.length > 0) deps.confirmations.confirm(sourceId, claimed);
+  return ok({ published: toPublish.length, deduplicated: repeats + done, inFlight });
 }

@@ -1,5 +1,6 @@
 import { CjoError } from '@cjo/errors';
 import { createMemoryKv, type Kv } from '@cjo/kv';
+import { backgroundConfirmations, type Confirmations } from '../../src/confirmations';
 import { dedupeKey, kvDedupeStore, type DedupeStore } from '../../src/dedupe-store';
 import type { KeyedRawEvent } from '../../src/steps/build-raw-event';
 import { publishOnce, type PublishOnceDeps } from '../../src/steps/publish-once';
@@ -33,12 +34,16 @@ function keyed(messageId: string, clientMessageId = true): KeyedRawEvent {
 describe('publishOnce', () => {
   let kv: Kv;
   let dedupe: DedupeStore;
+  let confirmations: Confirmations;
   let published: string[][];
   let tokens: number;
 
   beforeEach(() => {
     kv = createMemoryKv();
     dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
+    confirmations = backgroundConfirmations(dedupe, (err) => {
+      throw err;
+    });
     published = [];
     tokens = 0;
   });
@@ -46,6 +51,7 @@ describe('publishOnce', () => {
   function deps(publish?: PublishOnceDeps['publish']): PublishOnceDeps {
     return {
       dedupe,
+      confirmations,
       newId: () => `token-${(tokens += 1)}`,
       publish:
         publish ??
@@ -57,8 +63,9 @@ describe('publishOnce', () => {
 
   it('publishes new events in one call and marks them done', async () => {
     const result = await publishOnce(deps(), 'source-1', [keyed('a'), keyed('b')]);
-    expect(result).toEqual({ type: 'ok', value: { published: 2, deduplicated: 0, inFlight: [], unconfirmed: [] } });
+    expect(result).toEqual({ type: 'ok', value: { published: 2, deduplicated: 0, inFlight: [] } });
     expect(published).toEqual([['a', 'b']]);
+    await confirmations.settle();
     await expect(kv.get(dedupeKey('source-1', 'a'))).resolves.toBe('done');
   });
 
@@ -118,18 +125,61 @@ describe('publishOnce', () => {
       confirm: (...args) => (calls.push('confirm'), dedupe.confirm(...args)),
       release: (...args) => (calls.push('release'), dedupe.release(...args)),
     };
+    const countingConfirmations = backgroundConfirmations(counting, (err) => {
+      throw err;
+    });
     const events = Array.from({ length: 50 }, (_, index) => keyed(`m-${index}`));
-    const result = await publishOnce({ ...deps(), dedupe: counting }, 'source-1', events);
+    const result = await publishOnce({ ...deps(), dedupe: counting, confirmations: countingConfirmations }, 'source-1', events);
     expect(result).toMatchObject({ type: 'ok', value: { published: 50 } });
     expect(calls).toEqual(['claim', 'confirm']);
   });
 
-  it('still succeeds when the done marker cannot be written, reporting it', async () => {
+  it('answers before the done markers are written, and a resend right after the answer finds them done', async () => {
+    let finishConfirm = () => {};
+    const slow: DedupeStore = {
+      ...dedupe,
+      // The marker is written at once (as Redis orders a connection's commands); only the reply is late.
+      confirm: (...args) => dedupe.confirm(...args).then(() => new Promise<void>((resolve) => (finishConfirm = resolve))),
+    };
+    const slowConfirmations = backgroundConfirmations(slow, (err) => {
+      throw err;
+    });
+    const first = await publishOnce({ ...deps(), confirmations: slowConfirmations }, 'source-1', [keyed('a')]);
+    expect(first).toMatchObject({ type: 'ok', value: { published: 1 } });
+    const resend = await publishOnce(deps(), 'source-1', [keyed('a')]);
+    expect(resend).toMatchObject({ type: 'ok', value: { published: 0, deduplicated: 1 } });
+    expect(published).toEqual([['a']]);
+
+    let settled = false;
+    const settling = slowConfirmations.settle().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    finishConfirm();
+    await settling;
+    expect(settled).toBe(true);
+  });
+});
+
+describe('backgroundConfirmations', () => {
+  it('reports a marker that cannot be written, and still settles', async () => {
     const outage = new CjoError('kv_unavailable', 'redis down', { retriable: true });
-    const result = await publishOnce({ ...deps(), dedupe: { ...dedupe, confirm: () => Promise.reject(outage) } }, 'source-1', [
-      keyed('a'),
-    ]);
-    expect(result).toEqual({ type: 'ok', value: { published: 1, deduplicated: 0, inFlight: [], unconfirmed: [outage] } });
+    const failures: Array<[CjoError, number]> = [];
+    const confirmations = backgroundConfirmations({ confirm: () => Promise.reject(outage) }, (err, count) =>
+      failures.push([err, count]),
+    );
+    confirmations.confirm('source-1', ['a', 'b']);
+    await confirmations.settle();
+    expect(failures).toEqual([[outage, 2]]);
+  });
+
+  it('wraps a failure that is not a CjoError in one with a stable code', async () => {
+    const codes: string[] = [];
+    const confirmations = backgroundConfirmations({ confirm: () => Promise.reject(new Error('socket closed')) }, (err) =>
+      codes.push(err.code),
+    );
+    confirmations.confirm('source-1', ['a']);
+    await confirmations.settle();
+    expect(codes).toEqual(['dedupe_confirm_failed']);
   });
 });
 

@@ -84,6 +84,8 @@ export async function startIngest(options: HarnessOptions = {}): Promise<IngestH
       contract,
       ...(options.now === undefined ? {} : { now: options.now }),
     });
+    // Runs after the app closed and before the Kv does, as in the services' composition roots.
+    cleanups.push(() => service.stop());
     const app = await createHttpApp({ logger, serviceName: 'ingest' });
     cleanups.push(() => app.close());
     await app.register(service.routes ?? (async () => undefined));
