@@ -501,6 +501,10 @@ function printReport(settings: Settings, r: Results): number {
   if (accepted) rows.push(['  due → ingest answered 200', int(accepted.count), '', '', '', ms(accepted.p50), ms(accepted.p99), ms(accepted.max)]);
   const fromSent = r.pipeline?.fromSent;
   if (fromSent) rows.push(['  request written → membership', int(fromSent.count), '', '', '', ms(fromSent.p50), ms(fromSent.p99), ms(fromSent.max)]);
+  const fromAccepted = r.pipeline?.fromAccepted;
+  if (fromAccepted) {
+    rows.push(['  ingest answered 200 → membership', int(fromAccepted.count), '', '', '', ms(fromAccepted.p50), ms(fromAccepted.p99), ms(fromAccepted.max)]);
+  }
   const bound = (value: number | undefined) => (value === undefined ? '' : `≤${ms(value)}`);
   for (const stage of r.pipeline?.stages ?? []) rows.push([`  ${stage.label}`, '', '', '', '', bound(stage.p50Ms), bound(stage.p99Ms), '']);
   pacedRow(r.kafka, `kafka: publish → consume @${settings.rate}/s`);
@@ -521,8 +525,22 @@ function printReport(settings: Settings, r: Results): number {
     targets.push([`p99 membership latency < 1 s at ${settings.rate}/s`, `${ms(r.latency.latency.p99)} ms`, r.latency.latency.p99 < TARGETS.p99Ms ? 'PASS' : 'MISS']);
   }
   if (r.pipeline) {
+    const complete = r.pipeline.missing === 0;
     const p99 = r.pipeline.latency.p99;
-    targets.push([`p99 ingest → membership < 1 s at ${settings.rate}/s`, `${ms(p99)} ms`, p99 < TARGETS.p99Ms && r.pipeline.missing === 0 ? 'PASS' : 'MISS']);
+    targets.push([
+      `p99 call due → membership < 1 s at ${settings.rate}/s (with ingest's queue)`,
+      `${ms(p99)} ms`,
+      p99 < TARGETS.p99Ms && complete ? 'PASS' : 'MISS',
+    ]);
+    const fromAccepted = r.pipeline.fromAccepted;
+    if (fromAccepted) {
+      // The issue's wording: from an event accepted at ingest (its 200: on Kafka) to its membership record.
+      targets.push([
+        `p99 accepted at ingest (200) → membership < 1 s at ${settings.rate}/s`,
+        `${ms(fromAccepted.p99)} ms`,
+        fromAccepted.p99 < TARGETS.p99Ms && complete ? 'PASS' : 'MISS',
+      ]);
+    }
   }
   if (targets.length > 0) out.push('', 'targets (issue 5)', table(['target', 'measured', 'result'], targets));
 

@@ -110,6 +110,11 @@ export interface PacedResult {
   accepted?: LatencySummary & { count: number };
   /** `sent(id)` (e.g. the request written to the server's socket) → arrival, for the records reported sent. */
   fromSent?: LatencySummary & { count: number };
+  /**
+   * `accepted(id)` → arrival, for the records reported accepted: the stage after acceptance alone. A record
+   * that arrived before its acceptance was reported (the client had not read the answer yet) counts as 0.
+   */
+  fromAccepted?: LatencySummary & { count: number };
 }
 
 /**
@@ -128,6 +133,8 @@ export function pacedLoad<T>(options: {
   /** Due and not arrived yet. */
   const waiting = new Set<string>();
   const sentAt = new Map<string, number>();
+  const acceptedAt = new Map<string, number>();
+  const arrivedAt = new Map<string, number>();
   const latencies = new Latencies();
   const acceptance = new Latencies();
   const sinceSent = new Latencies();
@@ -139,13 +146,17 @@ export function pacedLoad<T>(options: {
     },
     accepted(id) {
       const at = dueAt.get(id);
-      if (at !== undefined) acceptance.add(performance.now() - at);
+      if (at === undefined) return;
+      const now = performance.now();
+      acceptance.add(now - at);
+      acceptedAt.set(id, now);
     },
     arrived(id) {
       const at = dueAt.get(id);
       if (at === undefined || !waiting.delete(id)) return;
       const now = performance.now();
       received += 1;
+      arrivedAt.set(id, now);
       latencies.add(now - at);
       const sent = sentAt.get(id);
       if (sent !== undefined) sinceSent.add(now - sent);
@@ -174,7 +185,22 @@ export function pacedLoad<T>(options: {
       const seconds = (performance.now() - started) / 1000;
       const accepted = summary(acceptance);
       const fromSent = summary(sinceSent);
-      return { sent, received, missing: waiting.size, seconds, latency: latencies.summary(), ...(accepted ? { accepted } : {}), ...(fromSent ? { fromSent } : {}) };
+      const sinceAccepted = new Latencies();
+      for (const [id, at] of acceptedAt) {
+        const arrived = arrivedAt.get(id);
+        if (arrived !== undefined) sinceAccepted.add(Math.max(0, arrived - at));
+      }
+      const fromAccepted = summary(sinceAccepted);
+      return {
+        sent,
+        received,
+        missing: waiting.size,
+        seconds,
+        latency: latencies.summary(),
+        ...(accepted ? { accepted } : {}),
+        ...(fromSent ? { fromSent } : {}),
+        ...(fromAccepted ? { fromAccepted } : {}),
+      };
     },
   };
 }
