@@ -19,7 +19,7 @@
  *           profiles) at BENCH_RATE/s, open loop, one per request: from when each call was due to when its
  *           membership record is read off the topic. Under it: due → ingest's 200; request written →
  *           membership (from when the request left the client, i.e. without the wait for one of its
- *           BENCH_PIPELINE_SOCKETS connections); and the p50/p99 buckets of each service's
+ *           BENCH_PIPELINE_SOCKETS connections); ingest's 200 → membership; and the p50/p99 buckets of each service's
  *           cjo_bus_publish_duration_seconds and cjo_bus_handler_duration_seconds.
  *  kafka    baseline: the same paced records through a plain topic and back, without the service.
  *  batch1   baseline: the service with PROFILES_BATCH_SIZE=1 (a transaction and a publish per event)
