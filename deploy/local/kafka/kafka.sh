@@ -9,13 +9,15 @@
 #   kafka.sh version  print the broker version of the cached jars
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m),
-# KAFKA_DATA_DIR (./data), KAFKA_START_TIMEOUT seconds (90).
+# KAFKA_DATA_DIR (./data), KAFKA_START_TIMEOUT seconds (90), KAFKA_JVM_OPTS (extra JVM flags,
+# e.g. GC settings; word-split).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 heap="${KAFKA_HEAP:-512m}"
+jvm_opts="${KAFKA_JVM_OPTS:-}"
 data_dir="${KAFKA_DATA_DIR:-$here/data}"
 timeout="${KAFKA_START_TIMEOUT:-90}"
 lib="$here/lib"
@@ -100,7 +102,8 @@ start() {
       kafka.tools.StorageTool format -t "$cluster_id" -c "$data_dir/server.properties" >/dev/null
   fi
   log "starting Apache Kafka $(broker_version) (KRaft) on 127.0.0.1:$port, heap $heap"
-  nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
+  # shellcheck disable=SC2086 # KAFKA_JVM_OPTS holds several flags
+  nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC $jvm_opts -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$data_dir" \
     -cp "$lib/*" kafka.Kafka "$data_dir/server.properties" >"$log_file" 2>&1 &
   echo $! > "$pid_file"
