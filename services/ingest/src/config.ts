@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { adminTokenField, standaloneConfigFields } from '@cjo/runtime';
+import { adminTokenField, logLevelField, standaloneConfigFields } from '@cjo/runtime';
 
 /** An IP address or a CIDR range (v4 or v6), or one of proxy-addr's names for the usual private ranges. */
 const trustedProxy = Type.String({ pattern: '^([0-9A-Fa-f:.]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)$' });
@@ -32,6 +32,12 @@ export const ingestConfigSchema = Type.Object({
    * again; it is also how long a client retries in vain after an instance crashed mid-publish.
    */
   DEDUPE_PENDING_TTL_MS: Type.Integer({ default: 60_000, minimum: 1 }),
+  /**
+   * Log level of the tracking routes. At info each call writes its access log lines (two per
+   * request) and each refused call a line; the default keeps a busy front door's log to failures,
+   * which the metrics count by reason anyway. Set info to trace one client's calls.
+   */
+  TRACKING_LOG_LEVEL: { ...logLevelField, default: 'warn' },
 });
 
 export type IngestConfig = Static<typeof ingestConfigSchema>;

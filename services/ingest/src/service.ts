@@ -30,6 +30,7 @@ export interface IngestServiceDeps extends Omit<ServiceDeps, 'consumerGroup'> {
     | 'RATE_LIMIT_BURST'
     | 'DEDUPE_WINDOW_MS'
     | 'DEDUPE_PENDING_TTL_MS'
+    | 'TRACKING_LOG_LEVEL'
   >;
   now?: () => number;
 }
@@ -71,7 +72,9 @@ export function createIngestService(deps: IngestServiceDeps): ServiceModule {
         newId: randomUUID,
         invalidateKey: sources.invalidate,
       });
-      await app.register(trackingApi({ handler, metrics: createIngestMetrics(metricsRegistryOf(app)), trust }));
+      await app.register(
+        trackingApi({ handler, metrics: createIngestMetrics(metricsRegistryOf(app)), trust, logLevel: config.TRACKING_LOG_LEVEL }),
+      );
     },
     // Ingest only answers HTTP: there is no consumer to start, and the app that mounts the routes
     // closes them. It is stopped after the HTTP server closed and before Redis is: the last

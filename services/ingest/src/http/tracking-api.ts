@@ -41,7 +41,7 @@ export function trackingApi(deps: TrackingRouteDeps) {
     await scope.register(cors, { origin: false });
     for (const path of TRACKING_PATHS) {
       // The plugin's hook answers every preflight (204, or 400 without Origin) before this runs.
-      scope.options(path, { schema: { hide: true } }, (_request, reply) => reply.callNotFound());
+      scope.options(path, { schema: { hide: true }, logLevel: deps.logLevel }, (_request, reply) => reply.callNotFound());
     }
     installBodyParsers(scope, MAX_REQUEST_BYTES);
     // Bodies refused before the handler runs (unreadable, too large, wrong type) still count.

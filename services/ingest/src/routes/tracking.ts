@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import type { TypeBoxTypeProvider } from '@cjo/http';
 import { BatchBodySchema, callBodySchemas, trackingResponses } from '../call-schemas';
 import { CALL_TYPES, type CallType } from '../calls';
@@ -14,6 +14,8 @@ export interface TrackingRouteDeps {
   handler: IngestHandlerDeps;
   metrics: IngestMetrics;
   trust: TrustProxy;
+  /** The routes' own log level (fastify's per-route logLevel), access log lines included. */
+  logLevel: LogLevel;
 }
 
 const BATCH_PATHS = {
@@ -97,13 +99,13 @@ export function registerTrackingRoutes(scope: FastifyInstance, deps: TrackingRou
   for (const type of CALL_TYPES) {
     app.post(
       `/v1/${type}`,
-      { schema: { ...common, summary: SUMMARIES[type], body: callBodySchemas[type] }, attachValidation: true },
+      { schema: { ...common, summary: SUMMARIES[type], body: callBodySchemas[type] }, attachValidation: true, logLevel: deps.logLevel },
       (request, reply) =>
         ingest(request, reply, deps, { kind: 'single', type, body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }
   for (const [path, summary] of Object.entries(BATCH_PATHS)) {
-    app.post(path, { schema: { ...common, summary, body: BatchBodySchema }, attachValidation: true }, (request, reply) =>
+    app.post(path, { schema: { ...common, summary, body: BatchBodySchema }, attachValidation: true, logLevel: deps.logLevel }, (request, reply) =>
       ingest(request, reply, deps, { kind: 'batch', body: request.body, bodyBytes: bodyBytesOf(request) }),
     );
   }

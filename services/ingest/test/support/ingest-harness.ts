@@ -2,7 +2,7 @@ import { createMemoryBus } from '@cjo/bus';
 import { createContract, topicSpecs, type RawEvent } from '@cjo/contract';
 import { createHttpApp, type HttpApp } from '@cjo/http';
 import { createMemoryKv, createRedisKv, type Kv } from '@cjo/kv';
-import { createLogger } from '@cjo/log';
+import { createLogger, type Logger } from '@cjo/log';
 import { createTestDb, type TestDb } from '@cjo/service-testkit';
 import { infraUrls, uniqueName } from '@cjo/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -28,6 +28,7 @@ export const testConfig: IngestTestConfig = {
   RATE_LIMIT_BURST: 10_000,
   DEDUPE_WINDOW_MS: 120_000,
   DEDUPE_PENDING_TTL_MS: 30_000,
+  TRACKING_LOG_LEVEL: 'warn',
 };
 
 export interface HarnessOptions {
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** redis (default): a real Redis under a unique key prefix; memory: an in-process Kv; or a Kv of the test's own. */
   kv?: 'redis' | 'memory' | Kv;
+  /** The app's and the service's logger (silent unless given). */
+  logger?: Logger;
 }
 
 export interface IngestHarness {
@@ -53,7 +56,7 @@ export interface IngestHarness {
 }
 
 const contract = createContract();
-const logger = createLogger({ name: 'ingest-test', level: 'silent' });
+const silent = createLogger({ name: 'ingest-test', level: 'silent' });
 
 /** The ingest service on a memory bus, a fresh Postgres schema and Redis (or an in-process Kv). */
 export async function startIngest(options: HarnessOptions = {}): Promise<IngestHarness> {
@@ -62,6 +65,7 @@ export async function startIngest(options: HarnessOptions = {}): Promise<IngestH
   const dispose = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
+  const logger = options.logger ?? silent;
   try {
     const bus = recordingBus(createMemoryBus());
     cleanups.push(() => bus.close());
