@@ -19,19 +19,25 @@ export function createObservationTracker(): { collect(events: readonly ProfileEv
   return {
     collect(events) {
       const found = new Map<string, ObservedTrait | ObservedProperty>();
-      const see = (key: string, entry: ObservedTrait | ObservedProperty): void => {
-        if (!known.has(key) && known.size + found.size < MAX_KNOWN) found.set(key, entry);
+      // The entry is built only for what is new: after warm-up every key is known.
+      const see = (key: string, entry: () => ObservedTrait | ObservedProperty): void => {
+        if (!known.has(key) && !found.has(key) && known.size + found.size < MAX_KNOWN) found.set(key, entry());
       };
       for (const event of events) {
-        see(`e\n${event.eventKey}`, { event: event.eventKey, property: '', type: '' });
-        for (const [property, value] of Object.entries(event.properties)) {
-          for (const type of typesOf(value)) see(`p\n${event.eventKey}\n${property}\n${type}`, { event: event.eventKey, property, type });
+        const { eventKey } = event;
+        see(`e\n${eventKey}`, () => ({ event: eventKey, property: '', type: '' }));
+        for (const property in event.properties) {
+          for (const type of typesOf(event.properties[property])) {
+            see(`p\n${eventKey}\n${property}\n${type}`, () => ({ event: eventKey, property, type }));
+          }
         }
         const traitSource = event.traitUpdate ?? event.groupTraitUpdate;
         const entity = event.traitUpdate !== null ? 'profile' : 'group';
         if (traitSource === null) continue;
-        for (const [name, value] of [...Object.entries(traitSource.set), ...Object.entries(traitSource.setOnce)]) {
-          for (const type of typesOf(value)) see(`t\n${entity}\n${name}\n${type}`, { entity, name, type });
+        for (const values of [traitSource.set, traitSource.setOnce]) {
+          for (const name in values) {
+            for (const type of typesOf(values[name])) see(`t\n${entity}\n${name}\n${type}`, () => ({ entity, name, type }));
+          }
         }
       }
       const observations: Observations = { traits: [], properties: [] };
