@@ -5,7 +5,7 @@ import { createLogger } from '@cjo/log';
 import { sampleRawEvent } from '@cjo/service-testkit';
 import { describeWithInfra, infraUrls, uniqueName, waitFor } from '@cjo/testkit';
 import { removeNamespace } from './infra-cleanup';
-import { startServiceProcess, type ServiceProcess } from './service-process';
+import { counterValue, startServiceProcess, type ServiceProcess } from './service-process';
 
 const adminToken = 'identity-instances-admin-token';
 const logger = createLogger({ name: 'identity-instances-test', level: 'warn' });
@@ -93,9 +93,7 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'two identity processes on one
     }
     // Both instances did part of the work (each owns some of the raw topic's partitions).
     for (const instance of instances) {
-      const metrics = await (await fetch(`${instance.url}/metrics`)).text();
-      const resolvedHere = Number(/^cjo_identity_events_resolved_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0);
-      expect(resolvedHere).toBeGreaterThan(0);
+      expect(await counterValue(instance, 'cjo_identity_events_resolved_total')).toBeGreaterThan(0);
       expect(instance.output()).not.toMatch(/"level":(50|60)/);
     }
   }, 120_000);

@@ -6,7 +6,7 @@ import { createLogger } from '@cjo/log';
 import { sampleResolvedEvent } from '@cjo/service-testkit';
 import { describeWithInfra, infraUrls, uniqueName, waitFor } from '@cjo/testkit';
 import { removeNamespace } from './infra-cleanup';
-import { startServiceProcess, type ServiceProcess } from './service-process';
+import { counterValue, startServiceProcess, type ServiceProcess } from './service-process';
 
 const adminToken = 'profiles-restart-admin-token';
 const logger = createLogger({ name: 'profiles-restart-test', level: 'warn' });
@@ -58,13 +58,6 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'profiles stopped during a str
     } finally {
       await admin.disconnect();
     }
-  };
-
-  /** A counter's value on the process's /metrics; `series` is the name, optionally with the start of its labels. */
-  const metric = async (service: ServiceProcess, series: string) => {
-    const text = await (await fetch(`${service.url}/metrics`)).text();
-    const line = text.split('\n').find((candidate) => candidate.startsWith(series.includes('{') ? series : `${series}{`));
-    return Number(line?.split(' ').pop() ?? 0);
   };
 
   const start = async () => {
@@ -143,8 +136,8 @@ describeWithInfra(['kafka', 'postgres', 'redis'], 'profiles stopped during a str
 
     const second = await start();
     // After the rewind the restarted process is handed all EVENTS again: each is applied or dropped as a repeat.
-    const repeats = () => metric(second, 'cjo_profiles_events_dropped_total{reason="duplicate"');
-    const handled = async () => (await metric(second, 'cjo_profiles_events_applied_total')) + (await repeats());
+    const repeats = () => counterValue(second, 'cjo_profiles_events_dropped_total{reason="duplicate"');
+    const handled = async () => (await counterValue(second, 'cjo_profiles_events_applied_total')) + (await repeats());
     await waitFor(async () => (await handled()) >= EVENTS, {
       timeoutMs: 60_000,
       intervalMs: 250,

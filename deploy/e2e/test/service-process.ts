@@ -59,3 +59,13 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
     },
   };
 }
+
+/**
+ * A counter's value on a service's /metrics (0 when it has no such series yet). `series` is the
+ * metric's name, or its name and the start of its labels (`name{reason="duplicate"`).
+ */
+export async function counterValue(service: { url: string }, series: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(series.includes('{') ? series : `${series}{`));
+  return Number(line?.split(' ').pop() ?? 0);
+}

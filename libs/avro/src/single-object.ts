@@ -112,11 +112,10 @@ export interface SingleObjectCodec<T> {
  */
 export function createSingleObjectCodec<T>(registry: SchemaRegistry, type: Type): SingleObjectCodec<T> {
   const fp = registry.register(type);
-  const write = singleObjectWriter(headerFor(fp), type);
   return {
     type,
     fingerprint: fp,
-    encode: (value) => write(value),
+    encode: singleObjectWriter(headerFor(fp), type),
     decode(buffer) {
       return decodeSingleObject(registry, buffer, type) as T;
     },

@@ -31,6 +31,13 @@ function keyed(messageId: string, clientMessageId = true): KeyedRawEvent {
   };
 }
 
+/** Confirmations whose failure fails the test (none is expected where this is used). */
+function failLoudly(dedupe: Pick<DedupeStore, 'confirm'>): Confirmations {
+  return backgroundConfirmations(dedupe, (err) => {
+    throw err;
+  });
+}
+
 describe('publishOnce', () => {
   let kv: Kv;
   let dedupe: DedupeStore;
@@ -41,9 +48,7 @@ describe('publishOnce', () => {
   beforeEach(() => {
     kv = createMemoryKv();
     dedupe = kvDedupeStore(kv, { pendingTtlMs: 30_000, doneTtlMs: 60_000 });
-    confirmations = backgroundConfirmations(dedupe, (err) => {
-      throw err;
-    });
+    confirmations = failLoudly(dedupe);
     published = [];
     tokens = 0;
   });
@@ -125,9 +130,7 @@ describe('publishOnce', () => {
       confirm: (...args) => (calls.push('confirm'), dedupe.confirm(...args)),
       release: (...args) => (calls.push('release'), dedupe.release(...args)),
     };
-    const countingConfirmations = backgroundConfirmations(counting, (err) => {
-      throw err;
-    });
+    const countingConfirmations = failLoudly(counting);
     const events = Array.from({ length: 50 }, (_, index) => keyed(`m-${index}`));
     const result = await publishOnce({ ...deps(), dedupe: counting, confirmations: countingConfirmations }, 'source-1', events);
     expect(result).toMatchObject({ type: 'ok', value: { published: 50 } });
@@ -141,9 +144,7 @@ describe('publishOnce', () => {
       // The marker is written at once (as Redis orders a connection's commands); only the reply is late.
       confirm: (...args) => dedupe.confirm(...args).then(() => new Promise<void>((resolve) => (finishConfirm = resolve))),
     };
-    const slowConfirmations = backgroundConfirmations(slow, (err) => {
-      throw err;
-    });
+    const slowConfirmations = failLoudly(slow);
     const first = await publishOnce({ ...deps(), confirmations: slowConfirmations }, 'source-1', [keyed('a')]);
     expect(first).toMatchObject({ type: 'ok', value: { published: 1 } });
     const resend = await publishOnce(deps(), 'source-1', [keyed('a')]);

@@ -10,6 +10,11 @@ export interface Observations {
 /** Most names and types one instance remembers; a source sending unbounded property names stops being catalogued. */
 const MAX_KNOWN = 50_000;
 
+// One key per name and type: collect() looks them up, remember() stores them.
+const eventSeenKey = (event: string) => `e\n${event}`;
+const propertyKey = (event: string, property: string, type: string) => `p\n${event}\n${property}\n${type}`;
+const traitKey = (entity: string, name: string, type: string) => `t\n${entity}\n${name}\n${type}`;
+
 /**
  * Keeps what the data looks like (trait and property names with their types) for rule validation.
  * Each instance remembers what it wrote, so a batch writes only what is new: after warm-up, nothing.
@@ -25,10 +30,10 @@ export function createObservationTracker(): { collect(events: readonly ProfileEv
       };
       for (const event of events) {
         const { eventKey } = event;
-        see(`e\n${eventKey}`, () => ({ event: eventKey, property: '', type: '' }));
+        see(eventSeenKey(eventKey), () => ({ event: eventKey, property: '', type: '' }));
         for (const property in event.properties) {
           for (const type of typesOf(event.properties[property])) {
-            see(`p\n${eventKey}\n${property}\n${type}`, () => ({ event: eventKey, property, type }));
+            see(propertyKey(eventKey, property, type), () => ({ event: eventKey, property, type }));
           }
         }
         const traitSource = event.traitUpdate ?? event.groupTraitUpdate;
@@ -36,7 +41,7 @@ export function createObservationTracker(): { collect(events: readonly ProfileEv
         if (traitSource === null) continue;
         for (const values of [traitSource.set, traitSource.setOnce]) {
           for (const name in values) {
-            for (const type of typesOf(values[name])) see(`t\n${entity}\n${name}\n${type}`, () => ({ entity, name, type }));
+            for (const type of typesOf(values[name])) see(traitKey(entity, name, type), () => ({ entity, name, type }));
           }
         }
       }
@@ -48,9 +53,9 @@ export function createObservationTracker(): { collect(events: readonly ProfileEv
       return observations;
     },
     remember(observations) {
-      for (const { entity, name, type } of observations.traits) known.add(`t\n${entity}\n${name}\n${type}`);
+      for (const { entity, name, type } of observations.traits) known.add(traitKey(entity, name, type));
       for (const { event, property, type } of observations.properties) {
-        known.add(property === '' ? `e\n${event}` : `p\n${event}\n${property}\n${type}`);
+        known.add(property === '' ? eventSeenKey(event) : propertyKey(event, property, type));
       }
     },
   };
