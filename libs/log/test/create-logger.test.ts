@@ -52,4 +52,36 @@ describe('createLogger', () => {
       config: { CJO_ADMIN_TOKEN: '[redacted]', PORT: 8081 },
     });
   });
+
+  it('never writes a secret binding of a child logger, nor a secret field one level down in its lines', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ name: 'ingest', destination: stream });
+    logger.child({ writeKey: 'wk-child', reqId: 'req-1' }).info({ source: { apiKey: 'ak-child', name: 'web' } }, 'bound');
+    const written = JSON.stringify(lines());
+    expect(written).not.toContain('wk-child');
+    expect(written).not.toContain('ak-child');
+    expect(lines()[0]).toMatchObject({ writeKey: '[redacted]', source: { apiKey: '[redacted]', name: 'web' }, reqId: 'req-1' });
+  });
+
+  it('censors a copy: the objects the caller logged keep their values', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ name: 'ingest', destination: stream });
+    const source = { writeKey: 'wk-kept', name: 'web' };
+    const fields = { token: 'tok-kept', source };
+    logger.info(fields, 'logged');
+    expect(fields).toEqual({ token: 'tok-kept', source: { writeKey: 'wk-kept', name: 'web' } });
+    expect(lines()[0]).toMatchObject({ token: '[redacted]', source: { writeKey: '[redacted]', name: 'web' } });
+  });
+
+  it('logs errors with their message and stack, and fields without secrets as they are', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ name: 'ingest', destination: stream });
+    logger.warn({ err: new Error('broker gone'), topic: 't', nested: { partition: 2 } }, 'publish failed');
+    expect(lines()[0]).toMatchObject({
+      err: { type: 'Error', message: 'broker gone', stack: expect.stringContaining('broker gone') },
+      topic: 't',
+      nested: { partition: 2 },
+      msg: 'publish failed',
+    });
+  });
 });

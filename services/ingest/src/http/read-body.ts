@@ -50,7 +50,8 @@ export function readAtMost(stream: Readable, limit: number, declaredLength: numb
     }
     function onEnd() {
       stop();
-      resolve(Buffer.concat(chunks, size));
+      // Most bodies arrive in one chunk: that chunk is the body, no copy needed.
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
     }
     function onError(err: Error) {
       stop();

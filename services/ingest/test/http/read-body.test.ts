@@ -16,6 +16,11 @@ describe('readBody', () => {
     await expect(readBody(streamOf(Buffer.from('{"a":1}')), headers(), 100)).resolves.toEqual(Buffer.from('{"a":1}'));
   });
 
+  it('joins a body that arrives in several chunks', async () => {
+    const body = Buffer.from(JSON.stringify({ text: 'x'.repeat(3_000) }));
+    await expect(readBody(streamOf(body), headers(), 10_000)).resolves.toEqual(body);
+  });
+
   it.each([
     ['gzip', gzipSync],
     ['x-gzip', gzipSync],
