@@ -33,8 +33,9 @@ function censorOwnFields(object: Record<string, unknown>, below: (value: unknown
 const leaveAsIs = (value: unknown): unknown => value;
 
 /**
- * A log line's fields (or a child logger's bindings) with every secret field censored, at the top
- * level and in plain objects one level down. The caller's objects are never changed: what holds a
+ * A log line's fields with every secret field censored, at the top level and in plain objects one
+ * level down (pino runs it as `formatters.log`; it never sees child bindings, which pino censors at
+ * the top level). The caller's objects are never changed: what holds a
  * secret is copied, the rest is passed through as it is (on the hot path, nothing is copied).
  * Errors and other class instances one level down are left to their serializers.
  */
